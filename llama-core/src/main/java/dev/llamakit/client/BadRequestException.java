@@ -1,0 +1,8 @@
+package dev.llamakit.client;
+
+/** The request was malformed or rejected (400). */
+public class BadRequestException extends LlamaApiException {
+    public BadRequestException(int status, String requestId, String serverMessage, String body) {
+        super(status, requestId, serverMessage, body);
+    }
+}

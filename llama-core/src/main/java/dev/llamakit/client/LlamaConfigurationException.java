@@ -1,0 +1,8 @@
+package dev.llamakit.client;
+
+/** The client is not configured for the call, for example no API key for the Llama dialect. */
+public class LlamaConfigurationException extends LlamaException {
+    public LlamaConfigurationException(String message) {
+        super(message);
+    }
+}

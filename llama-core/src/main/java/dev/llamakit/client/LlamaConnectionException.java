@@ -1,0 +1,8 @@
+package dev.llamakit.client;
+
+/** The server could not be reached, or the connection broke before a complete response arrived. */
+public class LlamaConnectionException extends LlamaException {
+    public LlamaConnectionException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

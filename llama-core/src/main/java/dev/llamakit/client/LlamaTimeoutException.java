@@ -1,0 +1,8 @@
+package dev.llamakit.client;
+
+/** An attempt did not complete within its timeout (connect or request). Retried by default. */
+public class LlamaTimeoutException extends LlamaConnectionException {
+    public LlamaTimeoutException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

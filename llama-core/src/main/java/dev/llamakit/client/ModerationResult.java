@@ -1,0 +1,11 @@
+package dev.llamakit.client;
+
+import java.util.List;
+import java.util.Objects;
+
+/** One verdict: whether the content is flagged, and the hazard categories it falls under (lower-case slugs). */
+public record ModerationResult(boolean flagged, List<String> categories) {
+    public ModerationResult {
+        categories = List.copyOf(Objects.requireNonNull(categories, "categories"));
+    }
+}

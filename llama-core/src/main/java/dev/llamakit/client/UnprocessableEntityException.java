@@ -1,0 +1,8 @@
+package dev.llamakit.client;
+
+/** The request was well-formed but invalid (422). */
+public class UnprocessableEntityException extends LlamaApiException {
+    public UnprocessableEntityException(int status, String requestId, String serverMessage, String body) {
+        super(status, requestId, serverMessage, body);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.llamakit.internal.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llamakit.chat.AssistantMessage;
+import dev.llamakit.chat.Message;
+import dev.llamakit.chat.StopReason;
+import dev.llamakit.chat.SystemMessage;
+import dev.llamakit.chat.ToolCall;
+import dev.llamakit.chat.ToolMessage;
+import dev.llamakit.chat.Usage;
+import dev.llamakit.chat.UserMessage;
+import dev.llamakit.client.ChatResponse;
+import dev.llamakit.client.ModerationRequest;
+import dev.llamakit.client.ModerationResponse;
+import dev.llamakit.client.ModerationResult;
+import dev.llamakit.internal.json.Json;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OpenAI chat completions format ({@code choices}, {@code usage}), spoken by the Llama API's
+ * {@code /compat/v1}, vLLM, Ollama, llama.cpp server and others. Sends {@code max_tokens}, which all of
+ * them accept. Internal.
+ */
+final class OpenAiWireFormat extends WireFormat {
+    static final OpenAiWireFormat INSTANCE = new OpenAiWireFormat();
+    private static final String HINT = " (is this the native Llama API? then use Dialect.LLAMA)";
+
+    private OpenAiWireFormat() {
+    }
+
+    @Override
+    protected String maxTokensField() {
+        return "max_tokens";
+    }
+
+    @Override
+    protected ObjectNode encodeMessage(Message message) {
+        if (message instanceof SystemMessage s) {
+            return encodeSystem(s);
+        }
+        if (message instanceof UserMessage u) {
+            return encodeUser(u);
+        }
+        if (message instanceof ToolMessage t) {
+            return encodeTool(t);
+        }
+        AssistantMessage a = (AssistantMessage) message;
+        ObjectNode node = roleNode(a);
+        if (a.hasToolCalls() && a.text().isEmpty()) {
+            node.putNull("content");
+        } else {
+            node.put("content", a.text());
+        }
+        if (a.hasToolCalls()) {
+            ArrayNode calls = node.putArray("tool_calls");
+            a.toolCalls().forEach(c -> calls.add(encodeToolCall(c, true)));
+        }
+        return node;
+    }
+
+    @Override
+    public ChatResponse decodeChat(JsonNode body, ChatResponse.Builder meta) {
+        JsonNode choices = require(body, "choices", HINT);
+        if (!choices.isArray() || choices.isEmpty()) {
+            throw new WireException("response has no choices");
+        }
+        JsonNode choice = choices.get(0);
+        JsonNode message = require(choice, "message", "");
+        List<ToolCall> calls = decodeToolCalls(message.get("tool_calls"));
+        String finish = Json.text(choice, "finish_reason");
+        StopReason reason = finish != null ? StopReason.fromWire(finish) : calls.isEmpty() ? StopReason.STOP : StopReason.TOOL_CALLS;
+        Map<String, Double> metrics = decodeUsageFields(body.get("usage"));
+        return meta.id(Json.text(body, "id"))
+                .model(Json.text(body, "model"))
+                .message(new AssistantMessage(contentText(message.get("content")), calls, reason))
+                .stopReason(reason)
+                .metrics(metrics)
+                .usage(usage(metrics))
+                .build();
+    }
+
+    private static Map<String, Double> decodeUsageFields(JsonNode usage) {
+        Map<String, Double> result = new LinkedHashMap<>();
+        if (usage == null || !usage.isObject()) {
+            return result;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = usage.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            if (f.getValue().isNumber()) {
+                result.put(f.getKey(), f.getValue().asDouble());
+            }
+        }
+        return result;
+    }
+
+    static Usage usage(Map<String, Double> fields) {
+        Double prompt = fields.get("prompt_tokens");
+        Double completion = fields.get("completion_tokens");
+        if (prompt == null && completion == null) {
+            return null;
+        }
+        long p = prompt == null ? 0 : Math.round(prompt);
+        long c = completion == null ? 0 : Math.round(completion);
+        Double total = fields.get("total_tokens");
+        return new Usage(p, c, total == null ? p + c : Math.round(total));
+    }
+
+    @Override
+    public ObjectNode encodeModeration(ModerationRequest request) {
+        ObjectNode body = Json.object();
+        ArrayNode input = body.putArray("input");
+        request.messages().forEach(m -> input.add(m.text()));
+        request.model().ifPresent(m -> body.put("model", m));
+        return body;
+    }
+
+    @Override
+    public ModerationResponse decodeModeration(JsonNode body) {
+        JsonNode results = require(body, "results", "");
+        List<ModerationResult> out = new ArrayList<>();
+        for (JsonNode r : results) {
+            List<String> categories = new ArrayList<>();
+            JsonNode cats = r.get("categories");
+            if (cats != null && cats.isObject()) {
+                cats.fields().forEachRemaining(e -> {
+                    if (e.getValue().asBoolean(false)) {
+                        categories.add(e.getKey());
+                    }
+                });
+            }
+            out.add(new ModerationResult(r.path("flagged").asBoolean(false), categories));
+        }
+        String model = Json.text(body, "model");
+        return new ModerationResponse(model == null ? "" : model, out);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.llamakit.internal.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llamakit.client.AuthenticationException;
+import dev.llamakit.client.BadRequestException;
+import dev.llamakit.client.ConflictException;
+import dev.llamakit.client.InternalServerException;
+import dev.llamakit.client.LlamaApiException;
+import dev.llamakit.client.NotFoundException;
+import dev.llamakit.client.PermissionDeniedException;
+import dev.llamakit.client.RateLimitException;
+import dev.llamakit.client.UnprocessableEntityException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ErrorMapperTest {
+
+    @Test
+    void mapsStatusesToTypedExceptions() {
+        assertThat(ErrorMapper.toException(400, null, "", null)).isExactlyInstanceOf(BadRequestException.class);
+        assertThat(ErrorMapper.toException(401, null, "", null)).isExactlyInstanceOf(AuthenticationException.class);
+        assertThat(ErrorMapper.toException(403, null, "", null)).isExactlyInstanceOf(PermissionDeniedException.class);
+        assertThat(ErrorMapper.toException(404, null, "", null)).isExactlyInstanceOf(NotFoundException.class);
+        assertThat(ErrorMapper.toException(409, null, "", null)).isExactlyInstanceOf(ConflictException.class);
+        assertThat(ErrorMapper.toException(422, null, "", null)).isExactlyInstanceOf(UnprocessableEntityException.class);
+        assertThat(ErrorMapper.toException(429, null, "", null)).isExactlyInstanceOf(RateLimitException.class);
+        assertThat(ErrorMapper.toException(503, null, "", null)).isExactlyInstanceOf(InternalServerException.class);
+        assertThat(ErrorMapper.toException(408, null, "", null)).isExactlyInstanceOf(LlamaApiException.class);
+    }
+
+    @Test
+    void readsTheMessageFromEveryKnownErrorShape() {
+        assertThat(ErrorMapper.serverMessage(400, "{\"error\":{\"message\":\"bad field\",\"type\":\"invalid\"}}")).isEqualTo("bad field");
+        assertThat(ErrorMapper.serverMessage(400, "{\"error\":\"plain error\"}")).isEqualTo("plain error");
+        assertThat(ErrorMapper.serverMessage(429, "{\"title\":\"Too Many Requests\",\"detail\":\"3000 RPM exceeded\",\"status\":429}"))
+                .isEqualTo("Too Many Requests: 3000 RPM exceeded");
+        assertThat(ErrorMapper.serverMessage(422, "{\"detail\":\"temperature out of range\"}")).isEqualTo("temperature out of range");
+        assertThat(ErrorMapper.serverMessage(500, "{\"message\":\"boom\"}")).isEqualTo("boom");
+        assertThat(ErrorMapper.serverMessage(502, "Bad Gateway")).isEqualTo("Bad Gateway");
+        assertThat(ErrorMapper.serverMessage(500, "{\"unexpected\":true}")).isEqualTo("{\"unexpected\":true}");
+    }
+
+    @Test
+    void fallsBackToADescriptionOfTheStatus() {
+        assertThat(ErrorMapper.serverMessage(401, "")).contains("LLAMA_API_KEY");
+        assertThat(ErrorMapper.serverMessage(503, null)).isEqualTo("server error");
+        assertThat(ErrorMapper.serverMessage(400, "{\"error\":{}}")).isEqualTo("{\"error\":{}}");
+    }
+
+    @Test
+    void carriesStatusRequestIdBodyAndRetryAfter() {
+        String body = "{\"error\":{\"message\":\"slow down\"}}";
+        RateLimitException e = (RateLimitException) ErrorMapper.toException(429, "req_9", body, Duration.ofSeconds(2));
+        assertThat(e.status()).isEqualTo(429);
+        assertThat(e.requestId()).contains("req_9");
+        assertThat(e.serverMessage()).isEqualTo("slow down");
+        assertThat(e.body()).isEqualTo(body);
+        assertThat(e.retryAfter()).contains(Duration.ofSeconds(2));
+        assertThat(e.getMessage()).isEqualTo("HTTP 429: slow down (request id req_9)");
+    }
+
+    @Test
+    void truncatesHugeMessages() {
+        String huge = "x".repeat(5000);
+        assertThat(ErrorMapper.serverMessage(500, huge)).hasSize(503).endsWith("...");
+    }
+}
