@@ -166,7 +166,15 @@ public final class ChatResponse {
             return this;
         }
 
+        /**
+         * Builds the response. Without an explicit stop reason it is the message's, else {@code TOOL_CALLS} when the
+         * message has tool calls, else {@code STOP}.
+         */
         public ChatResponse build() {
+            if (stopReason == null && message != null) {
+                stopReason = message.stopReason() != null ? message.stopReason()
+                        : message.hasToolCalls() ? StopReason.TOOL_CALLS : StopReason.STOP;
+            }
             return new ChatResponse(this);
         }
     }

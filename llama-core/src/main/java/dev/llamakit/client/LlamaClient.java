@@ -3,25 +3,35 @@ package dev.llamakit.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llamakit.internal.Version;
+import dev.llamakit.internal.http.AttemptListener;
+import dev.llamakit.internal.http.CallTracker;
 import dev.llamakit.internal.http.ClientConfig;
 import dev.llamakit.internal.http.HttpCaller;
+import dev.llamakit.internal.http.RateLimitHeaders;
 import dev.llamakit.internal.http.RawResponse;
+import dev.llamakit.internal.http.RealChatStream;
 import dev.llamakit.internal.http.Secret;
 import dev.llamakit.internal.json.Json;
+import dev.llamakit.internal.stream.AsyncStreams;
+import dev.llamakit.internal.stream.ChatStreamPublisher;
+import dev.llamakit.internal.stream.StreamThreads;
 import dev.llamakit.internal.wire.WireException;
 import dev.llamakit.internal.wire.WireFormat;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.UnaryOperator;
@@ -52,13 +62,19 @@ public final class LlamaClient implements ChatModel {
     /** The Llama API's OpenAI-compatible endpoint, the default for {@link Dialect#OPENAI}. */
     public static final String DEFAULT_COMPAT_BASE_URL = "https://api.llama.com/compat/v1";
 
+    private static final String CHAT_PATH = "/chat/completions";
+
     private final Builder settings;
+    private final List<ChatListener> listeners;
+    private final Executor executor;
     private final ClientConfig config;
     private final HttpCaller caller;
     private final WireFormat wire;
 
     private LlamaClient(Builder b, ClientConfig config, HttpClient http) {
         this.settings = b.copy();
+        this.listeners = List.copyOf(b.listeners);
+        this.executor = b.executor != null ? b.executor : StreamThreads.pool();
         this.config = config;
         this.caller = new HttpCaller(http, config);
         this.wire = WireFormat.of(config.dialect());
@@ -86,12 +102,92 @@ public final class LlamaClient implements ChatModel {
     public ChatResponse chat(ChatRequest request, RequestOptions options) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(options, "options");
-        RawResponse response = caller.send("POST", "/chat/completions", wire.encodeChat(request).toString(), options);
+        CallTracker tracker = CallTracker.start(listeners, request, config.dialect(), false, config.clock());
+        try {
+            ChatResponse response = decodeChat(caller.send("POST", CHAT_PATH, wire.encodeChat(request).toString(), options, tracker));
+            tracker.onComplete(response);
+            return response;
+        } catch (RuntimeException e) {
+            tracker.onError(e);
+            throw e;
+        }
+    }
+
+    /** Sends the request without blocking; cancelling the future cancels the HTTP exchange. */
+    @Override
+    public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
+        return chatAsync(request, RequestOptions.NONE);
+    }
+
+    /** As {@link #chatAsync(ChatRequest)}, with per-call overrides. */
+    public CompletableFuture<ChatResponse> chatAsync(ChatRequest request, RequestOptions options) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(options, "options");
+        CallTracker tracker = CallTracker.start(listeners, request, config.dialect(), false, config.clock());
+        CompletableFuture<RawResponse> exchange = caller.sendAsync("POST", CHAT_PATH, wire.encodeChat(request).toString(), options, tracker);
+        CompletableFuture<ChatResponse> result = new CompletableFuture<>();
+        exchange.whenComplete((raw, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                tracker.onError(cause);
+                result.completeExceptionally(cause);
+                return;
+            }
+            try {
+                ChatResponse response = decodeChat(raw);
+                tracker.onComplete(response);
+                result.complete(response);
+            } catch (RuntimeException e) {
+                tracker.onError(e);
+                result.completeExceptionally(e);
+            }
+        });
+        result.whenComplete((r, e) -> {
+            if (result.isCancelled()) {
+                exchange.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Sends the request with {@code stream: true} and returns once the server answered with a success status;
+     * the events are read as the caller iterates. Close the stream (try-with-resources).
+     *
+     * @throws LlamaApiException when the server answers with an error status (after retries)
+     */
+    @Override
+    public ChatStream stream(ChatRequest request) {
+        return stream(request, RequestOptions.NONE);
+    }
+
+    /** As {@link #stream(ChatRequest)}, with per-call overrides. The timeout also bounds each wait for data. */
+    public ChatStream stream(ChatRequest request, RequestOptions options) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(options, "options");
+        CallTracker tracker = CallTracker.start(listeners, request, config.dialect(), true, config.clock());
+        return new RealChatStream(caller, CHAT_PATH, wire.encodeStreamingChat(request).toString(), options, config.dialect(), tracker);
+    }
+
+    @Override
+    public CompletableFuture<ChatResponse> streamAsync(ChatRequest request, Consumer<ChatStreamEvent> onEvent) {
+        Objects.requireNonNull(onEvent, "onEvent");
+        return AsyncStreams.consume(() -> stream(request), onEvent, executor);
+    }
+
+    @Override
+    public Flow.Publisher<ChatStreamEvent> streamPublisher(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        return new ChatStreamPublisher(() -> stream(request), executor);
+    }
+
+    private ChatResponse decodeChat(RawResponse response) {
         JsonNode body = parse(response);
         ChatResponse.Builder meta = ChatResponse.builder()
                 .rawJson(response.bodyText())
                 .requestId(response.requestId())
-                .rateLimits(rateLimits(response.headers()));
+                .rateLimits(RateLimitHeaders.read(response.headers()));
         return decode(response, () -> wire.decodeChat(body, meta));
     }
 
@@ -102,7 +198,7 @@ public final class LlamaClient implements ChatModel {
 
     /** As {@link #models()}, with per-call overrides. */
     public List<Model> models(RequestOptions options) {
-        RawResponse response = caller.send("GET", "/models", null, Objects.requireNonNull(options, "options"));
+        RawResponse response = caller.send("GET", "/models", null, Objects.requireNonNull(options, "options"), AttemptListener.NONE);
         JsonNode body = parse(response);
         return decode(response, () -> wire.decodeModels(body));
     }
@@ -120,7 +216,7 @@ public final class LlamaClient implements ChatModel {
     public Model model(String id, RequestOptions options) {
         Objects.requireNonNull(id, "id");
         String path = "/models/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
-        RawResponse response = caller.send("GET", path, null, Objects.requireNonNull(options, "options"));
+        RawResponse response = caller.send("GET", path, null, Objects.requireNonNull(options, "options"), AttemptListener.NONE);
         JsonNode body = parse(response);
         return decode(response, () -> wire.decodeModel(body));
     }
@@ -134,7 +230,7 @@ public final class LlamaClient implements ChatModel {
     public ModerationResponse moderate(ModerationRequest request, RequestOptions options) {
         Objects.requireNonNull(request, "request");
         RawResponse response = caller.send("POST", "/moderations", wire.encodeModeration(request).toString(),
-                Objects.requireNonNull(options, "options"));
+                Objects.requireNonNull(options, "options"), AttemptListener.NONE);
         JsonNode body = parse(response);
         return decode(response, () -> wire.decodeModeration(body));
     }
@@ -191,24 +287,6 @@ public final class LlamaClient implements ChatModel {
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
-    private static RateLimits rateLimits(HttpHeaders headers) {
-        return new RateLimits(
-                longHeader(headers, "x-ratelimit-limit-tokens"),
-                longHeader(headers, "x-ratelimit-remaining-tokens"),
-                longHeader(headers, "x-ratelimit-limit-requests"),
-                longHeader(headers, "x-ratelimit-remaining-requests"));
-    }
-
-    private static OptionalLong longHeader(HttpHeaders headers, String name) {
-        return headers.firstValue(name).map(v -> {
-            try {
-                return OptionalLong.of(Long.parseLong(v.trim()));
-            } catch (NumberFormatException e) {
-                return OptionalLong.empty();
-            }
-        }).orElse(OptionalLong.empty());
-    }
-
     /** Builds a {@link LlamaClient}. Not thread-safe; {@code toString()} never shows the key. */
     public static final class Builder {
         private String apiKey;
@@ -224,6 +302,8 @@ public final class LlamaClient implements ChatModel {
         private HttpClient httpClient;
         private HttpClient sharedHttpClient;
         private UnaryOperator<String> environment = System::getenv;
+        private final List<ChatListener> listeners = new ArrayList<>();
+        private Executor executor;
 
         private Builder() {
         }
@@ -243,6 +323,8 @@ public final class LlamaClient implements ChatModel {
             b.httpClient = httpClient;
             b.sharedHttpClient = sharedHttpClient;
             b.environment = environment;
+            b.listeners.addAll(listeners);
+            b.executor = executor;
             return b;
         }
 
@@ -308,6 +390,18 @@ public final class LlamaClient implements ChatModel {
          */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+            return this;
+        }
+
+        /** Adds a listener told about every chat call (request, retries, first token, response, error). */
+        public Builder listener(ChatListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The executor that reads streams for {@link #streamAsync} and {@link #streamPublisher} (default: a shared daemon pool). */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.llamakit.examples;
 import dev.llamakit.chat.Message;
 import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatResponse;
+import dev.llamakit.client.ChatStream;
 import dev.llamakit.client.Dialect;
 import dev.llamakit.client.LlamaClient;
 import dev.llamakit.client.Model;
@@ -12,7 +13,12 @@ import dev.llamakit.client.RateLimitException;
 import dev.llamakit.client.RequestOptions;
 import dev.llamakit.testkit.LlamaTestServer;
 import dev.llamakit.testkit.ScriptedReply;
+import dev.llamakit.testkit.ToolCallSpec;
+import dev.llamakit.tools.Tool;
+import dev.llamakit.tools.ToolRunResult;
+import dev.llamakit.tools.ToolRunner;
 import java.io.PrintStream;
+import java.util.Map;
 
 /**
  * A runnable tour of the client. It starts llamakit's local test server on 127.0.0.1 and talks to it, so it
@@ -60,6 +66,24 @@ public final class QuickstartDemo {
             } catch (RateLimitException e) {
                 out.println("with maxRetries(0) the 429 surfaces as " + e.getClass().getSimpleName() + ": " + e.getMessage());
             }
+
+            out.print("stream: ");
+            server.enqueue(ScriptedReply.text("Phobos and Deimos are the two moons of Mars."));
+            try (ChatStream stream = client.stream(ChatRequest.builder().model(MODEL)
+                    .addMessage(Message.user("Name the moons of Mars.")).build())) {
+                ChatResponse streamed = stream.onText(fragment -> out.print("[" + fragment + "]"));
+                out.println("  -> " + streamed.stopReason() + ", " + streamed.usage().orElseThrow());
+            }
+
+            server.enqueue(ScriptedReply.toolCalls(ToolCallSpec.of("call-1", "get_weather", "{\"city\":\"Oslo\"}")));
+            server.enqueue(ScriptedReply.text("Yes: light rain and 9 °C in Oslo, take an umbrella."));
+            Tool weather = Tool.of("get_weather", "Current weather for a city",
+                    "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}",
+                    arguments -> Map.of("city", arguments.get("city").asText(), "sky", "light rain", "celsius", 9));
+            ToolRunResult run = ToolRunner.builder(client).tool(weather).build()
+                    .run(ChatRequest.builder().model(MODEL).addMessage(Message.user("Do I need an umbrella in Oslo?")).build());
+            out.println("tool loop: " + run.invocations().get(0).toolName() + run.invocations().get(0).arguments() + " -> "
+                    + run.invocations().get(0).result() + "; answer: " + run.text());
 
             ModerationResponse verdict = client.moderate(ModerationRequest.ofText("How do I kill a process on Linux?"));
             out.println("moderation: flagged=" + verdict.flagged() + " categories=" + verdict.results().get(0).categories()

@@ -7,17 +7,21 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One request being answered: the parsed route and recorded request, plus the response-writing
  * helpers that add the common headers ({@code x-request-id}, rate limits on chat paths) and the
- * scripted reply's headers.
+ * scripted reply's headers; and, for event streams, the scripted event delay and the journal of
+ * stream outcomes.
  */
 final class ApiExchange {
 
@@ -30,16 +34,22 @@ final class ApiExchange {
     private final ServerSettings settings;
     private final RateLimitCounter rateLimits;
     private final List<Map.Entry<String, String>> scriptedHeaders;
+    private final Duration eventDelay;
+    private final Journal<StreamOutcome> streams;
+    private final CountDownLatch closed;
     private boolean headersSent;
 
     ApiExchange(HttpExchange exchange, RecordedRequest request, Route route, ServerSettings settings,
-                RateLimitCounter rateLimits, ScriptedReply scripted) {
+                RateLimitCounter rateLimits, ScriptedReply scripted, Journal<StreamOutcome> streams, CountDownLatch closed) {
         this.exchange = exchange;
         this.request = request;
         this.route = route;
         this.settings = settings;
         this.rateLimits = rateLimits;
         this.scriptedHeaders = scripted == null ? List.of() : scripted.headers();
+        this.eventDelay = scripted == null ? Duration.ZERO : scripted.eventDelay();
+        this.streams = streams;
+        this.closed = closed;
     }
 
     RecordedRequest request() {
@@ -64,6 +74,34 @@ final class ApiExchange {
 
     boolean headersSent() {
         return headersSent;
+    }
+
+    /** The scripted reply's {@link ScriptedReply#withEventDelay event delay}; zero when none. */
+    Duration eventDelay() {
+        return eventDelay;
+    }
+
+    /**
+     * Waits the event delay before an event. Gives up with a {@link ConnectionDrop} when the server
+     * closes or the thread is interrupted.
+     */
+    void awaitEventDelay() throws IOException {
+        if (eventDelay.isZero()) {
+            return;
+        }
+        try {
+            if (closed.await(eventDelay.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new ConnectionDrop("server closed during an event delay");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectionDrop("interrupted during an event delay");
+        }
+    }
+
+    /** Records how this exchange's event stream ended. */
+    void recordStreamOutcome(StreamOutcome outcome) {
+        streams.record(outcome);
     }
 
     /** This server's origin, e.g. {@code http://127.0.0.1:4711}. */

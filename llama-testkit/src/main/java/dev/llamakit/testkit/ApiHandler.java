@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ApiHandler implements HttpHandler {
 
     private final ServerSettings settings;
-    private final RequestJournal journal;
+    private final Journal<RecordedRequest> journal;
+    private final Journal<StreamOutcome> streams;
     private final Queue<ScriptedReply> replies;
     private final CountDownLatch closed;
     private final RateLimitCounter rateLimits;
@@ -26,9 +27,11 @@ final class ApiHandler implements HttpHandler {
     private final ChatEndpoint chat = new ChatEndpoint();
     private final ModerationsEndpoint moderations = new ModerationsEndpoint();
 
-    ApiHandler(ServerSettings settings, RequestJournal journal, Queue<ScriptedReply> replies, CountDownLatch closed) {
+    ApiHandler(ServerSettings settings, Journal<RecordedRequest> journal, Journal<StreamOutcome> streams, Queue<ScriptedReply> replies,
+               CountDownLatch closed) {
         this.settings = settings;
         this.journal = journal;
+        this.streams = streams;
         this.replies = replies;
         this.closed = closed;
         this.rateLimits = new RateLimitCounter(settings.tokensPerWindow(), settings.requestsPerWindow());
@@ -45,7 +48,8 @@ final class ApiHandler implements HttpHandler {
                 http.getRequestHeaders(), new String(body, StandardCharsets.UTF_8));
         journal.record(request);
         ScriptedReply scripted = replies.poll();
-        ApiExchange exchange = new ApiExchange(http, request, Route.of(rawPath), settings, rateLimits, scripted);
+        ApiExchange exchange = new ApiExchange(http, request, Route.of(rawPath), settings, rateLimits, scripted,
+                streams, closed);
         if (scripted != null) {
             await(scripted.delay());
         }

@@ -22,13 +22,13 @@ final class ChatEndpoint {
             exchange.sendJson(200, llama ? NativeChatFormat.response(reply) : OpenAiChatFormat.response(reply));
             return;
         }
-        SseWriter sse = SseWriter.open(exchange);
-        if (llama) {
-            NativeChatFormat.stream(reply, sse);
-        } else {
-            OpenAiChatFormat.stream(reply, request.includeUsage(), sse);
-        }
-        sse.close();
+        SseWriter.stream(exchange, SseWriter.Flush.EACH_EVENT, SseWriter.End.CLEAN, sse -> {
+            if (llama) {
+                NativeChatFormat.stream(reply, sse);
+            } else {
+                OpenAiChatFormat.stream(reply, request.includeUsage(), sse);
+            }
+        });
     }
 
     private ChatReply reply(ChatRequest request, ScriptedReply scripted) {

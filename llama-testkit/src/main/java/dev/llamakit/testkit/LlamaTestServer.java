@@ -39,6 +39,11 @@ import java.util.concurrent.TimeUnit;
  * on any path, takes the next reply (one request, one entry), or gets the default behaviour when
  * the queue is empty. All methods are thread-safe; the server handles requests concurrently.
  *
+ * <p><b>Event streams</b>: every {@code text/event-stream} response (scripted or generated) records
+ * a {@link StreamOutcome} when it ends: events written, and whether it completed, the client
+ * disconnected or the server dropped it on purpose. Wait for one with
+ * {@link #takeStreamOutcome(Duration)}, e.g. to assert that a client cancelled a stream.
+ *
  * <pre>{@code
  * try (LlamaTestServer server = LlamaTestServer.start()) {
  *     server.enqueue(ScriptedReply.text("Phobos."));
@@ -52,10 +57,24 @@ public final class LlamaTestServer implements AutoCloseable {
     private final ServerSettings settings;
     private final HttpServer http;
     private final ExecutorService executor;
-    private final RequestJournal journal = new RequestJournal();
+    private final Journal<RecordedRequest> journal = new Journal<>("request");
+    private final Journal<StreamOutcome> streams = new Journal<>("stream outcome");
     private final ConcurrentLinkedQueue<ScriptedReply> replies = new ConcurrentLinkedQueue<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final int port;
+
+    /**
+     * The JDK server's sockets use Nagle's algorithm unless told otherwise; with small flushed events that
+     * adds a delayed-ACK stall (about 40 ms) to many exchanges. The property is read once, when the JDK's
+     * server configuration is first loaded, so it is set here unless the user chose a value.
+     */
+    private static final String NODELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        if (System.getProperty(NODELAY) == null) {
+            System.setProperty(NODELAY, "true");
+        }
+    }
 
     private LlamaTestServer(ServerSettings settings) {
         this.settings = settings;
@@ -66,7 +85,7 @@ public final class LlamaTestServer implements AutoCloseable {
             executor.shutdownNow();
             throw new UncheckedIOException("cannot bind LlamaTestServer to 127.0.0.1", e);
         }
-        http.createContext("/", new ApiHandler(settings, journal, replies, closed));
+        http.createContext("/", new ApiHandler(settings, journal, streams, replies, closed));
         http.setExecutor(executor);
         http.start();
         this.port = http.getAddress().getPort();
@@ -153,15 +172,39 @@ public final class LlamaTestServer implements AutoCloseable {
         return journal.count();
     }
 
-    /** Forgets all recorded requests. */
-    public void clearRecorded() {
-        journal.clear();
+    /**
+     * Returns the oldest {@link StreamOutcome} not taken yet, waiting up to {@code timeout} for an
+     * event stream to end. An outcome is recorded when the server has finished with the stream,
+     * which can be after the client has read the last byte, so wait with this method rather than
+     * reading {@link #streamOutcomes()} at once.
+     *
+     * @throws IllegalStateException if no stream ends in time
+     * @throws InterruptedException  if interrupted while waiting
+     */
+    public StreamOutcome takeStreamOutcome(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        return streams.take(timeout);
     }
 
-    /** Empties the reply queue and the recorded requests (used between tests sharing one server). */
+    /**
+     * An immutable snapshot of the outcomes of all event streams that have ended (taken or not),
+     * in the order they ended. Streams still being written are not in it.
+     */
+    public List<StreamOutcome> streamOutcomes() {
+        return streams.snapshot();
+    }
+
+    /** Forgets all recorded requests and stream outcomes. */
+    public void clearRecorded() {
+        journal.clear();
+        streams.clear();
+    }
+
+    /** Empties the reply queue, the recorded requests and the stream outcomes (used between tests sharing one server). */
     void reset() {
         replies.clear();
         journal.clear();
+        streams.clear();
     }
 
     /** Stops the server at once: open connections are closed and scripted delays end. Idempotent. */

@@ -22,9 +22,12 @@ import java.util.Objects;
  *       whose message says so.</li>
  *   <li><b>Verbatim replies</b> ({@link #status}, {@link #redirect}, {@link #malformedJson},
  *       {@link #rawJson}, {@link #dropConnection}, {@link #dropMidBody}, {@link #sse},
- *       {@link #sseThenDrop}) are sent as scripted on any path, without any check.</li>
+ *       {@link #sseThenDrop}, {@link #sseRepeating}, {@link #sseBytes}) are sent as scripted on any
+ *       path, without any check.</li>
  * </ul>
- * {@link #withDelay(Duration)} works on every kind.
+ * {@link #withDelay(Duration)} works on every kind; {@link #withEventDelay(Duration)} on the event
+ * streams and the chat replies. Every event stream the server writes records a
+ * {@link StreamOutcome}.
  */
 public final class ScriptedReply {
 
@@ -32,7 +35,8 @@ public final class ScriptedReply {
     enum Kind {
         TEXT(true), TOOL_CALLS(true), DEFAULT(true), MODERATION(true),
         STATUS(false), REDIRECT(false), MALFORMED_JSON(false), RAW_JSON(false),
-        DROP_CONNECTION(false), DROP_MID_BODY(false), SSE(false), SSE_THEN_DROP(false);
+        DROP_CONNECTION(false), DROP_MID_BODY(false), SSE(false), SSE_THEN_DROP(false),
+        SSE_REPEATING(false), SSE_BYTES(false);
 
         private final boolean rendered;
 
@@ -64,14 +68,20 @@ public final class ScriptedReply {
     private final String body;
     private final String location;
     private final List<String> events;
+    private final List<byte[]> byteEvents;
+    private final String repeatedEvent;
+    private final int repeatCount;
+    private final String trailer;
     private final List<String> categories;
     private final List<Map.Entry<String, String>> headers;
     private final Duration delay;
+    private final Duration eventDelay;
 
     private ScriptedReply(Kind kind, String text, List<ToolCallSpec> toolCalls, String stopReason,
                           Long promptTokens, Long completionTokens, int status, String body, String location,
-                          List<String> events, List<String> categories,
-                          List<Map.Entry<String, String>> headers, Duration delay) {
+                          List<String> events, List<byte[]> byteEvents, String repeatedEvent, int repeatCount,
+                          String trailer, List<String> categories,
+                          List<Map.Entry<String, String>> headers, Duration delay, Duration eventDelay) {
         this.kind = kind;
         this.text = text;
         this.toolCalls = toolCalls;
@@ -82,14 +92,19 @@ public final class ScriptedReply {
         this.body = body;
         this.location = location;
         this.events = events;
+        this.byteEvents = byteEvents;
+        this.repeatedEvent = repeatedEvent;
+        this.repeatCount = repeatCount;
+        this.trailer = trailer;
         this.categories = categories;
         this.headers = headers;
         this.delay = delay;
+        this.eventDelay = eventDelay;
     }
 
     private static ScriptedReply of(Kind kind) {
         return new ScriptedReply(kind, "", List.of(), null, null, null, 200, null, null,
-                List.of(), List.of(), List.of(), Duration.ZERO);
+                List.of(), List.of(), null, 0, null, List.of(), List.of(), Duration.ZERO, Duration.ZERO);
     }
 
     private Builder copy() {
@@ -209,8 +224,11 @@ public final class ScriptedReply {
     }
 
     /**
-     * A 200 {@code text/event-stream} reply that writes each string verbatim and flushes it, then
-     * ends the body cleanly. The strings carry their own framing ({@code "data: {...}\n\n"}).
+     * A 200 {@code text/event-stream} reply ({@code Cache-Control: no-cache}) that writes each
+     * string verbatim as UTF-8 and flushes it, then ends the body cleanly. The strings carry their
+     * own framing ({@code "data: {...}\n\n"}); an element need not be a whole event, so a recorded
+     * stream can be split at any character into two elements. To split inside a multi-byte
+     * character, use {@link #sseBytes(List)}.
      */
     public static ScriptedReply sse(List<String> rawEvents) {
         return sseOf(Kind.SSE, rawEvents);
@@ -225,6 +243,51 @@ public final class ScriptedReply {
         Objects.requireNonNull(rawEvents, "rawEvents must not be null");
         Builder b = of(kind).copy();
         b.events = List.copyOf(rawEvents); // rejects null elements
+        return b.build();
+    }
+
+    /**
+     * Like {@link #sse(List)}, but each element is a raw byte chunk, written verbatim and flushed.
+     * A chunk may end inside a multi-byte UTF-8 character (or hold bytes that are not UTF-8 at
+     * all), to test a client's decoder across reads. The arrays are copied.
+     */
+    public static ScriptedReply sseBytes(List<byte[]> rawChunks) {
+        Objects.requireNonNull(rawChunks, "rawChunks must not be null");
+        List<byte[]> copies = new ArrayList<>(rawChunks.size());
+        for (byte[] chunk : rawChunks) {
+            copies.add(Objects.requireNonNull(chunk, "rawChunks must not contain null").clone());
+        }
+        Builder b = of(Kind.SSE_BYTES).copy();
+        b.byteEvents = List.copyOf(copies);
+        return b.build();
+    }
+
+    /**
+     * A 200 {@code text/event-stream} reply that writes {@code count} copies of {@code event}, then
+     * {@code trailer} (e.g. {@code "data: [DONE]\n\n"}; empty: none), then ends the body cleanly,
+     * without building the whole body in memory: for long streams in cancellation tests and
+     * benchmarks. Both strings are written verbatim as UTF-8.
+     *
+     * <p>Unlike {@link #sse(List)}, the events are not flushed one by one: they go through a
+     * 64 KiB buffer that is flushed when it fills and at the end, so a benchmark measures the
+     * client rather than the server's flushes. With {@link #withEventDelay(Duration)} every event
+     * is flushed after its delay.
+     *
+     * @throws IllegalArgumentException if {@code event} is empty or {@code count} is negative
+     */
+    public static ScriptedReply sseRepeating(String event, int count, String trailer) {
+        Objects.requireNonNull(event, "event must not be null");
+        Objects.requireNonNull(trailer, "trailer must not be null");
+        if (event.isEmpty()) {
+            throw new IllegalArgumentException("event must not be empty");
+        }
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative, was " + count);
+        }
+        Builder b = of(Kind.SSE_REPEATING).copy();
+        b.repeatedEvent = event;
+        b.repeatCount = count;
+        b.trailer = trailer;
         return b.build();
     }
 
@@ -301,6 +364,32 @@ public final class ScriptedReply {
         return b.build();
     }
 
+    /**
+     * Returns a copy that waits this long before writing each event of an event stream, flushing
+     * each event, so a client sees a slow stream: the events of {@link #sse}, {@link #sseThenDrop},
+     * {@link #sseBytes} and {@link #sseRepeating}, and the events the server generates for a
+     * {@link #text}, {@link #toolCalls} or {@link #defaultReply} answered to a {@code stream: true}
+     * request (every {@code data:} line, including {@code [DONE]}). The wait comes after
+     * {@link #withDelay(Duration)}'s, before the first event as before every other one. It ends
+     * early, closing the connection, when the server closes.
+     *
+     * <p>A chat reply may also meet a request without {@code stream: true}; it is then answered as
+     * one JSON body and the event delay is not used.
+     *
+     * @throws IllegalStateException for the other kinds, which write no event stream
+     */
+    public ScriptedReply withEventDelay(Duration eventDelay) {
+        Objects.requireNonNull(eventDelay, "eventDelay must not be null");
+        if (eventDelay.isNegative()) {
+            throw new IllegalArgumentException("eventDelay must not be negative");
+        }
+        requireKind("withEventDelay", Kind.SSE, Kind.SSE_THEN_DROP, Kind.SSE_REPEATING, Kind.SSE_BYTES,
+                Kind.TEXT, Kind.TOOL_CALLS, Kind.DEFAULT);
+        Builder b = copy();
+        b.eventDelay = eventDelay;
+        return b.build();
+    }
+
     private void requireKind(String method, Kind... allowed) {
         for (Kind k : allowed) {
             if (k == kind) {
@@ -352,6 +441,22 @@ public final class ScriptedReply {
         return events;
     }
 
+    List<byte[]> byteEvents() {
+        return byteEvents;
+    }
+
+    String repeatedEvent() {
+        return repeatedEvent;
+    }
+
+    int repeatCount() {
+        return repeatCount;
+    }
+
+    String trailer() {
+        return trailer;
+    }
+
     List<String> categories() {
         return categories;
     }
@@ -362,6 +467,10 @@ public final class ScriptedReply {
 
     Duration delay() {
         return delay;
+    }
+
+    Duration eventDelay() {
+        return eventDelay;
     }
 
     /** A short name of this reply's kind, for messages. */
@@ -379,6 +488,8 @@ public final class ScriptedReply {
             case DROP_MID_BODY -> "dropMidBody()";
             case SSE -> "sse(...)";
             case SSE_THEN_DROP -> "sseThenDrop(...)";
+            case SSE_REPEATING -> "sseRepeating(..., " + repeatCount + ", ...)";
+            case SSE_BYTES -> "sseBytes(...)";
         };
     }
 
@@ -400,11 +511,17 @@ public final class ScriptedReply {
         if (!events.isEmpty()) {
             sb.append(", events=").append(events.size());
         }
+        if (!byteEvents.isEmpty()) {
+            sb.append(", chunks=").append(byteEvents.size());
+        }
         if (!headers.isEmpty()) {
             sb.append(", headers=").append(headers);
         }
         if (!delay.isZero()) {
             sb.append(", delay=").append(delay);
+        }
+        if (!eventDelay.isZero()) {
+            sb.append(", eventDelay=").append(eventDelay);
         }
         return sb.append('}').toString();
     }
@@ -425,9 +542,14 @@ public final class ScriptedReply {
         private String body;
         private String location;
         private List<String> events;
+        private List<byte[]> byteEvents;
+        private String repeatedEvent;
+        private int repeatCount;
+        private String trailer;
         private List<String> categories;
         private List<Map.Entry<String, String>> headers;
         private Duration delay;
+        private Duration eventDelay;
 
         Builder(ScriptedReply r) {
             kind = r.kind;
@@ -440,14 +562,20 @@ public final class ScriptedReply {
             body = r.body;
             location = r.location;
             events = r.events;
+            byteEvents = r.byteEvents;
+            repeatedEvent = r.repeatedEvent;
+            repeatCount = r.repeatCount;
+            trailer = r.trailer;
             categories = r.categories;
             headers = r.headers;
             delay = r.delay;
+            eventDelay = r.eventDelay;
         }
 
         ScriptedReply build() {
             return new ScriptedReply(kind, text, toolCalls, stopReason, promptTokens, completionTokens,
-                    status, body, location, events, categories, headers, delay);
+                    status, body, location, events, byteEvents, repeatedEvent, repeatCount, trailer,
+                    categories, headers, delay, eventDelay);
         }
     }
 }

@@ -42,15 +42,29 @@ final class VerbatimReplies {
                 out.flush();
                 throw new ConnectionDrop("scripted dropMidBody()");
             }
-            case SSE, SSE_THEN_DROP -> {
-                SseWriter sse = SseWriter.open(exchange);
-                for (String event : reply.events()) {
-                    sse.raw(event);
+            case SSE, SSE_THEN_DROP -> SseWriter.stream(exchange, SseWriter.Flush.EACH_EVENT,
+                    reply.kind() == ScriptedReply.Kind.SSE_THEN_DROP ? SseWriter.End.DROP : SseWriter.End.CLEAN,
+                    sse -> {
+                        for (String event : reply.events()) {
+                            sse.raw(event);
+                        }
+                    });
+            case SSE_BYTES -> SseWriter.stream(exchange, SseWriter.Flush.EACH_EVENT, SseWriter.End.CLEAN, sse -> {
+                for (byte[] chunk : reply.byteEvents()) {
+                    sse.event(chunk);
                 }
-                if (reply.kind() == ScriptedReply.Kind.SSE_THEN_DROP) {
-                    throw new ConnectionDrop("scripted sseThenDrop()");
-                }
-                sse.close();
+            });
+            case SSE_REPEATING -> {
+                byte[] event = utf8(reply.repeatedEvent());
+                byte[] trailer = utf8(reply.trailer());
+                SseWriter.stream(exchange, SseWriter.Flush.BUFFERED, SseWriter.End.CLEAN, sse -> {
+                    for (int i = 0; i < reply.repeatCount(); i++) {
+                        sse.event(event);
+                    }
+                    if (trailer.length > 0) {
+                        sse.event(trailer);
+                    }
+                });
             }
             default -> throw new IllegalStateException("not a verbatim reply: " + reply.describe());
         }

@@ -35,6 +35,52 @@ class ScriptedReplyTest {
     }
 
     @Test
+    void withEventDelayAppliesToStreamsAndChatRepliesOnly() {
+        Duration delay = Duration.ofMillis(7);
+        assertThat(ScriptedReply.sse(List.of("data: 1\n\n")).withEventDelay(delay).eventDelay()).isEqualTo(delay);
+        assertThat(ScriptedReply.sseThenDrop(List.of()).withEventDelay(delay).eventDelay()).isEqualTo(delay);
+        assertThat(ScriptedReply.sseRepeating("data: 1\n\n", 2, "").withEventDelay(delay).eventDelay()).isEqualTo(delay);
+        assertThat(ScriptedReply.sseBytes(List.of(new byte[] {1})).withEventDelay(delay).eventDelay()).isEqualTo(delay);
+        assertThat(ScriptedReply.text("x").withEventDelay(delay).eventDelay()).isEqualTo(delay);
+        assertThat(ScriptedReply.toolCalls(ToolCallSpec.of("id", "f", "{}")).withEventDelay(delay).eventDelay())
+                .isEqualTo(delay);
+        ScriptedReply base = ScriptedReply.defaultReply();
+        ScriptedReply slow = base.withEventDelay(delay);
+        assertThat(base.eventDelay()).isZero();
+        assertThat(slow.toString()).contains("eventDelay=PT0.007S");
+
+        assertThatThrownBy(() -> ScriptedReply.status(200).withEventDelay(delay))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("withEventDelay", "status(200)");
+        assertThatThrownBy(() -> ScriptedReply.rawJson("{}").withEventDelay(delay)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ScriptedReply.moderation().withEventDelay(delay)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ScriptedReply.dropMidBody().withEventDelay(delay)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ScriptedReply.dropConnection().withEventDelay(delay)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ScriptedReply.malformedJson().withEventDelay(delay)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ScriptedReply.redirect(307, "/v1").withEventDelay(delay)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ScriptedReply.text("x").withEventDelay(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ScriptedReply.text("x").withEventDelay(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void streamFactoriesCheckTheirArguments() {
+        assertThatThrownBy(() -> ScriptedReply.sseRepeating(null, 1, "")).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ScriptedReply.sseRepeating("e", 1, null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ScriptedReply.sseRepeating("", 1, "")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ScriptedReply.sseRepeating("e", -1, "")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ScriptedReply.sseRepeating("e", 10_000, "t").toString()).contains("sseRepeating(..., 10000, ...)");
+        assertThatThrownBy(() -> ScriptedReply.sseBytes(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ScriptedReply.sseBytes(java.util.Arrays.asList(new byte[0], null)))
+                .isInstanceOf(NullPointerException.class);
+
+        byte[] chunk = {1, 2, 3};
+        ScriptedReply bytes = ScriptedReply.sseBytes(List.of(chunk));
+        chunk[0] = 9;
+        assertThat(bytes.byteEvents().get(0)).containsExactly(1, 2, 3);
+        assertThat(bytes.toString()).contains("sseBytes(...)", "chunks=1");
+    }
+
+    @Test
     void factoriesAreNullHostileAndCheckRanges() {
         assertThatThrownBy(() -> ScriptedReply.text(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("text");
         assertThatThrownBy(ScriptedReply::toolCalls).isInstanceOf(IllegalArgumentException.class);

@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llamakit.chat.AssistantMessage;
-import dev.llamakit.chat.Message;
 import dev.llamakit.chat.StopReason;
-import dev.llamakit.chat.SystemMessage;
 import dev.llamakit.chat.ToolCall;
-import dev.llamakit.chat.ToolMessage;
 import dev.llamakit.chat.Usage;
-import dev.llamakit.chat.UserMessage;
 import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.ModerationRequest;
 import dev.llamakit.client.ModerationResponse;
@@ -35,17 +31,7 @@ final class LlamaWireFormat extends WireFormat {
     }
 
     @Override
-    protected ObjectNode encodeMessage(Message message) {
-        if (message instanceof SystemMessage s) {
-            return encodeSystem(s);
-        }
-        if (message instanceof UserMessage u) {
-            return encodeUser(u);
-        }
-        if (message instanceof ToolMessage t) {
-            return encodeTool(t);
-        }
-        AssistantMessage a = (AssistantMessage) message;
+    protected ObjectNode encodeAssistant(AssistantMessage a) {
         ObjectNode node = roleNode(a);
         node.put("content", a.text());
         if (a.stopReason() != null && a.stopReason() != StopReason.OTHER && a.stopReason() != StopReason.CONTENT_FILTER) {

@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llamakit.chat.AssistantMessage;
-import dev.llamakit.chat.Message;
 import dev.llamakit.chat.StopReason;
-import dev.llamakit.chat.SystemMessage;
 import dev.llamakit.chat.ToolCall;
-import dev.llamakit.chat.ToolMessage;
 import dev.llamakit.chat.Usage;
-import dev.llamakit.chat.UserMessage;
 import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.ModerationRequest;
 import dev.llamakit.client.ModerationResponse;
@@ -40,17 +36,7 @@ final class OpenAiWireFormat extends WireFormat {
     }
 
     @Override
-    protected ObjectNode encodeMessage(Message message) {
-        if (message instanceof SystemMessage s) {
-            return encodeSystem(s);
-        }
-        if (message instanceof UserMessage u) {
-            return encodeUser(u);
-        }
-        if (message instanceof ToolMessage t) {
-            return encodeTool(t);
-        }
-        AssistantMessage a = (AssistantMessage) message;
+    protected ObjectNode encodeAssistant(AssistantMessage a) {
         ObjectNode node = roleNode(a);
         if (a.hasToolCalls() && a.text().isEmpty()) {
             node.putNull("content");
@@ -62,6 +48,12 @@ final class OpenAiWireFormat extends WireFormat {
             a.toolCalls().forEach(c -> calls.add(encodeToolCall(c, true)));
         }
         return node;
+    }
+
+    /** Asks for the usage chunk at the end of the stream, so that streamed replies report tokens too. */
+    @Override
+    protected void addStreamOptions(ObjectNode body) {
+        body.putObject("stream_options").put("include_usage", true);
     }
 
     @Override

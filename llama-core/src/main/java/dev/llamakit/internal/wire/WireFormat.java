@@ -3,6 +3,7 @@ package dev.llamakit.internal.wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llamakit.chat.AssistantMessage;
 import dev.llamakit.chat.ContentPart;
 import dev.llamakit.chat.ImagePart;
 import dev.llamakit.chat.Message;
@@ -61,6 +62,18 @@ public abstract class WireFormat {
         return body;
     }
 
+    /** The request body of a streamed chat completion: {@code stream: true}, plus what the dialect needs. */
+    public final ObjectNode encodeStreamingChat(ChatRequest request) {
+        ObjectNode body = encodeChat(request);
+        body.put("stream", true);
+        addStreamOptions(body);
+        return body;
+    }
+
+    /** Adds dialect-specific stream settings; none by default. */
+    protected void addStreamOptions(ObjectNode body) {
+    }
+
     /** Reads a chat completion body. {@code meta} supplies what comes from headers. */
     public abstract ChatResponse decodeChat(JsonNode body, ChatResponse.Builder meta);
 
@@ -73,8 +86,22 @@ public abstract class WireFormat {
     /** The name of the "most tokens to generate" field. */
     protected abstract String maxTokensField();
 
-    /** One message in this dialect. */
-    protected abstract ObjectNode encodeMessage(Message message);
+    /** One message in this dialect: system, user and tool messages look the same in both. */
+    protected final ObjectNode encodeMessage(Message message) {
+        if (message instanceof SystemMessage s) {
+            return encodeSystem(s);
+        }
+        if (message instanceof UserMessage u) {
+            return encodeUser(u);
+        }
+        if (message instanceof ToolMessage t) {
+            return encodeTool(t);
+        }
+        return encodeAssistant((AssistantMessage) message);
+    }
+
+    /** An assistant message, which differs between the dialects. */
+    protected abstract ObjectNode encodeAssistant(AssistantMessage message);
 
     /** {@code GET /models}: {@code {"data": [Model...]}} in both dialects. */
     public final List<Model> decodeModels(JsonNode body) {
@@ -106,14 +133,14 @@ public abstract class WireFormat {
         return node;
     }
 
-    protected static ObjectNode encodeSystem(SystemMessage m) {
+    private static ObjectNode encodeSystem(SystemMessage m) {
         ObjectNode node = roleNode(m);
         node.put("content", m.text());
         return node;
     }
 
     /** A user message: a plain string when it is one text part, else an array of parts. */
-    protected static ObjectNode encodeUser(UserMessage m) {
+    private static ObjectNode encodeUser(UserMessage m) {
         ObjectNode node = roleNode(m);
         if (m.parts().size() == 1 && m.parts().get(0) instanceof TextPart t) {
             node.put("content", t.text());
@@ -124,7 +151,7 @@ public abstract class WireFormat {
         return node;
     }
 
-    protected static ObjectNode encodeTool(ToolMessage m) {
+    private static ObjectNode encodeTool(ToolMessage m) {
         ObjectNode node = roleNode(m);
         node.put("tool_call_id", m.toolCallId());
         node.put("content", m.text());
