@@ -1,0 +1,36 @@
+package dev.llamakit.memory;
+
+import dev.llamakit.chat.SystemMessage;
+import dev.llamakit.tokens.ContextBudget;
+import dev.llamakit.tokens.TokenCounter;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a memory strategy chooses from: the conversation's id, its system message (if any), the whole
+ * transcript (whose last entry is the user turn being answered), the token budget, the token counter, and the
+ * strategy's persisted state.
+ */
+public record MemoryInput(String conversationId, SystemMessage system, Transcript transcript, ContextBudget budget,
+                          TokenCounter tokens, StrategyState state) {
+    public MemoryInput {
+        Objects.requireNonNull(conversationId, "conversationId");
+        Objects.requireNonNull(transcript, "transcript");
+        Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(state, "state");
+    }
+
+    /** The user turn being answered: the transcript's last entry. */
+    public TranscriptEntry currentTurn() {
+        if (transcript.isEmpty()) {
+            throw new IllegalStateException("the transcript is empty: there is no turn to answer");
+        }
+        return transcript.get(transcript.size() - 1);
+    }
+
+    /** The system message, when the conversation has one. */
+    public Optional<SystemMessage> systemMessage() {
+        return Optional.ofNullable(system);
+    }
+}

@@ -1,0 +1,766 @@
+package dev.llamakit.memory.store;
+
+import dev.llamakit.memory.ConversationStore;
+import dev.llamakit.memory.Transcript;
+import dev.llamakit.memory.TranscriptEntry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A durable {@link ConversationStore}: one append-only JSON-lines file per conversation in a directory, fsync'd
+ * on every write. Provider name {@code file} (options {@code directory}, {@code fsync}, {@code max-open-files}).
+ *
+ * <pre>{@code
+ * try (ConversationStore store = FileConversationStore.open(Path.of("conversations"))) {
+ *     Conversation chat = Conversation.builder(client).model("Llama-3.3-8B-Instruct")
+ *         .id("support/42").store(store).build();          // resumes "support/42" if it exists
+ *     chat.send("Where is my order?");
+ * }
+ * }</pre>
+ *
+ * <h2>Format</h2>
+ * A file starts with a header naming the conversation; then each {@link #append} call adds <em>one</em> line holding
+ * all of its entries, and each {@link #putState} adds one line with a key and a value (the last one per key wins).
+ * Every line is a JSON object with a format version {@code "v"} and a CRC-32C checksum, and ends with a newline.
+ * The strategy state lives in the same file as the messages, not in a side file, because one log keeps them in
+ * the order they were written: a summary that covers messages up to {@code seq} 41 can never be durable while
+ * message 41 is lost, which two files (each fsync'd on its own) could not promise; and a conversation stays one
+ * file to copy, delete or inspect. See {@code docs/memory-store.md} for the full format.
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li><b>Atomic appends.</b> An append is written with one write of complete lines and then forced to disk
+ *       ({@link FileChannel#force(boolean) force(false)}) before it returns; a record counts only once its
+ *       newline is on disk and its checksum matches, so a crash mid-write loses at most that append, whole, and
+ *       never touches earlier lines.</li>
+ *   <li><b>Torn tails are repaired.</b> When a file ends in a partial or unparsable record, loading logs a WARN
+ *       naming the file and the byte offset, ignores it, and the next write first truncates the file back to the
+ *       last good record, so new records are never glued to the torn bytes.</li>
+ *   <li><b>Damage is never hidden.</b> A bad record <em>followed by</em> good ones is not a torn write: that
+ *       conversation fails with a {@link CorruptTranscriptException} naming the file, line and byte offset, and
+ *       the file is left unchanged. Other conversations keep working.</li>
+ *   <li><b>Concurrency.</b> Thread-safe; operations on one conversation are serialized by a per-conversation lock,
+ *       different conversations proceed in parallel. A conversation's file is held open with an exclusive
+ *       {@link FileLock} while this store has it open (at most {@code maxOpenFiles} at a time, the least recently
+ *       used closed first), so a second process or store cannot write it at the same time: it gets an
+ *       {@link IllegalStateException}. Use one store per directory in a JVM.</li>
+ *   <li><b>Cheap reads.</b> Opening a conversation reads its file once (validating every record) and keeps its
+ *       next {@code seq}, its valid length, its state values and the offset of every append; appends never re-read
+ *       the file, and {@link #loadLast} reads only the appends that hold the last entries.</li>
+ * </ul>
+ * With {@code fsync} off, a crash of the process loses nothing the OS already has, but a crash of the machine can
+ * lose recent appends (and, on some file systems, leave garbage that the next load reports).
+ *
+ * <p>When a write fails with an I/O error the store cuts the file back to its last good record (or, if even that
+ * fails, forgets its cached view and re-reads the file next time) and throws {@link UncheckedIOException}.
+ */
+public final class FileConversationStore implements ConversationStore {
+    /** The default number of conversation files kept open at once. */
+    public static final int DEFAULT_MAX_OPEN_FILES = 128;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileConversationStore.class);
+
+    private final Path directory;
+    private final boolean fsync;
+    private final int maxOpenFiles;
+    private final ConcurrentHashMap<String, ConversationFile> files = new ConcurrentHashMap<>();
+    private final AtomicLong ticks = new AtomicLong();
+    private volatile boolean closed;
+
+    private FileConversationStore(Builder b) {
+        this.directory = b.directory.toAbsolutePath().normalize();
+        this.fsync = b.fsync;
+        this.maxOpenFiles = b.maxOpenFiles;
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the conversation directory " + directory, e);
+        }
+        if (!Files.isWritable(directory)) {
+            throw new IllegalArgumentException("the conversation directory " + directory + " is not writable");
+        }
+    }
+
+    /** A store in {@code directory} (created if missing), with fsync on. */
+    public static FileConversationStore open(Path directory) {
+        return builder(directory).build();
+    }
+
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+
+    /** The directory holding the conversation files. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** Whether every write is forced to disk before it returns. */
+    public boolean fsync() {
+        return fsync;
+    }
+
+    /** The file that holds (or would hold) a conversation. */
+    public Path fileOf(String conversationId) {
+        return directory.resolve(FileNames.encode(Objects.requireNonNull(conversationId, "conversationId")));
+    }
+
+    @Override
+    public void append(String conversationId, List<TranscriptEntry> entries) {
+        Objects.requireNonNull(entries, "entries");
+        List<TranscriptEntry> batch = List.copyOf(entries);
+        withFile(conversationId, file -> {
+            file.append(batch);
+            return null;
+        });
+    }
+
+    @Override
+    public Transcript load(String conversationId) {
+        return withFile(conversationId, ConversationFile::load);
+    }
+
+    @Override
+    public List<TranscriptEntry> loadLast(String conversationId, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative, got " + count);
+        }
+        return withFile(conversationId, file -> file.loadLast(count));
+    }
+
+    @Override
+    public Optional<String> getState(String conversationId, String key) {
+        Objects.requireNonNull(key, "key");
+        return withFile(conversationId, file -> file.getState(key));
+    }
+
+    @Override
+    public void putState(String conversationId, String key, String value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        withFile(conversationId, file -> {
+            file.putState(key, value);
+            return null;
+        });
+    }
+
+    /**
+     * The conversations in the directory: every non-empty conversation file. A conversation that only has state
+     * values (no entries yet) is listed too.
+     */
+    @Override
+    public Set<String> conversationIds() {
+        ensureOpen();
+        Map<Path, String> open = new HashMap<>();
+        files.values().forEach(f -> open.put(f.path, f.id));
+        Set<String> ids = new HashSet<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*" + FileNames.EXTENSION)) {
+            for (Path path : stream) {
+                String name = path.getFileName().toString();
+                try {
+                    if (!Files.isRegularFile(path) || Files.size(path) == 0) {
+                        continue;
+                    }
+                } catch (NoSuchFileException e) {
+                    continue;
+                }
+                Optional<String> id = FileNames.decode(name);
+                if (id.isEmpty() && FileNames.isShortened(name)) {
+                    id = Optional.ofNullable(open.get(path)).or(() -> readHeaderId(path));
+                }
+                id.ifPresent(ids::add);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the conversation directory " + directory, e);
+        }
+        return Set.copyOf(ids);
+    }
+
+    /** Closes every open file (releasing its lock). Later calls fail; closing again does nothing. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ConversationFile file : files.values()) {
+            file.lock.lock();
+            try {
+                file.release();
+            } finally {
+                file.lock.unlock();
+            }
+        }
+        files.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "FileConversationStore[" + directory + (fsync ? "" : ", fsync off") + (closed ? ", closed" : "") + "]";
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this FileConversationStore (" + directory + ") is closed");
+        }
+    }
+
+    /**
+     * Runs {@code action} on the conversation's file, holding its lock. The thread's interrupt status is cleared
+     * for the duration and restored after: an interrupt during I/O would close the shared {@link FileChannel} (and
+     * release its lock) for every user of the conversation. After an I/O error, or when the file turned out to have
+     * changed, the cached view is dropped so that the next access reads the file again.
+     */
+    private <T> T withFile(String conversationId, Function<ConversationFile, T> action) {
+        ConversationFile file = acquire(conversationId);
+        boolean interrupted = Thread.interrupted();
+        try {
+            return action.apply(file);
+        } catch (UncheckedIOException | IllegalStateException | CorruptTranscriptException e) {
+            file.release();
+            throw e;
+        } finally {
+            file.lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The conversation's file, locked by the caller's thread. */
+    private ConversationFile acquire(String conversationId) {
+        Objects.requireNonNull(conversationId, "conversationId");
+        FileNames.check(conversationId);
+        while (true) {
+            ensureOpen();
+            ConversationFile file = files.computeIfAbsent(conversationId,
+                    id -> new ConversationFile(id, directory.resolve(FileNames.encode(id))));
+            file.lock.lock();
+            if (!file.released && !closed) {
+                file.lastUsed = ticks.incrementAndGet();
+                if (files.size() > maxOpenFiles) {
+                    evictIdle(file);
+                }
+                return file;
+            }
+            file.lock.unlock();
+            files.remove(conversationId, file);
+        }
+    }
+
+    /** Closes the least recently used files nobody is using until at most {@code maxOpenFiles} remain. */
+    private void evictIdle(ConversationFile keep) {
+        List<ConversationFile> candidates = new ArrayList<>(files.values());
+        candidates.remove(keep);
+        candidates.sort(Comparator.comparingLong(f -> f.lastUsed));
+        for (ConversationFile candidate : candidates) {
+            if (files.size() <= maxOpenFiles) {
+                return;
+            }
+            if (candidate.lock.tryLock()) {
+                try {
+                    candidate.release();
+                    files.remove(candidate.id, candidate);
+                } finally {
+                    candidate.lock.unlock();
+                }
+            }
+        }
+    }
+
+    private Optional<String> readHeaderId(Path path) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            LineReader.RawLine first = new LineReader(channel, 0, channel.size()).next();
+            if (first == null || !first.terminated()) {
+                return Optional.empty();
+            }
+            RecordFormat.Line line = RecordFormat.decode(first.bytes());
+            return RecordFormat.HEADER.equals(line.type()) ? Optional.ofNullable(line.id()) : Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debug("cannot read the header of {}: {}", path, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static void syncDirectory(Path directory) {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not possible on every platform (Windows); the file's own data is forced regardless
+            LOG.debug("cannot fsync directory {}: {}", directory, e.toString());
+        }
+    }
+
+    /**
+     * One conversation's file and what is known about it. Every method runs with {@link #lock} held.
+     */
+    private final class ConversationFile {
+        final String id;
+        final Path path;
+        final ReentrantLock lock = new ReentrantLock();
+        volatile long lastUsed;
+        /** Closed by eviction or {@link FileConversationStore#close()}: acquire a new one. */
+        boolean released;
+
+        private FileChannel channel;
+        private FileLock fileLock;
+        private boolean createdHere;
+        /** The length of the valid prefix of the file. */
+        private long committed;
+        /** The number of lines in the valid prefix. */
+        private long lines;
+        private boolean hasHeader;
+        private long nextSeq;
+        /** Per entries record: its first seq, byte offset and line number (from 1). */
+        private long[] batchSeq = new long[16];
+        private long[] batchOffset = new long[16];
+        private long[] batchLine = new long[16];
+        private int batches;
+        private final Map<String, String> state = new HashMap<>();
+
+        ConversationFile(String id, Path path) {
+            this.id = id;
+            this.path = path;
+        }
+
+        void append(List<TranscriptEntry> batch) {
+            boolean exists = openFile(false);
+            checkNumbering(batch); // before creating a file for entries that would be rejected
+            if (!exists) {
+                openFile(true);
+                checkNumbering(batch); // another process may have created it meanwhile
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            boolean header = !hasHeader;
+            if (header) {
+                out.writeBytes(RecordFormat.encode(RecordFormat.Line.header(id, Instant.now())));
+            }
+            long batchStart = committed + out.size();
+            if (!batch.isEmpty()) {
+                out.writeBytes(RecordFormat.encode(RecordFormat.Line.entries(batch)));
+            }
+            if (out.size() == 0) {
+                return;
+            }
+            write(out.toByteArray());
+            if (header) {
+                hasHeader = true;
+                lines++;
+            }
+            if (!batch.isEmpty()) {
+                lines++;
+                index(nextSeq, batchStart, lines);
+                nextSeq += batch.size();
+            }
+        }
+
+        private void checkNumbering(List<TranscriptEntry> batch) {
+            for (int i = 0; i < batch.size(); i++) {
+                long seq = batch.get(i).seq();
+                if (seq != nextSeq + i) {
+                    throw new IllegalArgumentException("entry seq " + seq + " does not continue conversation '" + id
+                            + "' (next is " + (nextSeq + i) + "); nothing was stored");
+                }
+            }
+        }
+
+        void putState(String key, String value) {
+            openFile(true);
+            if (value.equals(state.get(key))) {
+                return; // already durable
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            boolean header = !hasHeader;
+            if (header) {
+                out.writeBytes(RecordFormat.encode(RecordFormat.Line.header(id, Instant.now())));
+            }
+            out.writeBytes(RecordFormat.encode(RecordFormat.Line.state(key, value)));
+            write(out.toByteArray());
+            if (header) {
+                hasHeader = true;
+                lines++;
+            }
+            lines++;
+            state.put(key, value);
+        }
+
+        Optional<String> getState(String key) {
+            if (!openFile(false)) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(state.get(key));
+        }
+
+        Transcript load() {
+            if (!openFile(false) || nextSeq == 0) {
+                return Transcript.empty();
+            }
+            return Transcript.of(read(0, 0));
+        }
+
+        List<TranscriptEntry> loadLast(int count) {
+            if (!openFile(false) || nextSeq == 0 || count == 0) {
+                return List.of();
+            }
+            long from = Math.max(0, nextSeq - count);
+            int i = Arrays.binarySearch(batchSeq, 0, batches, from);
+            if (i < 0) {
+                i = -i - 2; // the batch that holds seq 'from'
+            }
+            return read(i, from);
+        }
+
+        /** The entries from seq {@code from} on, reading from the start of batch {@code batch}. */
+        private List<TranscriptEntry> read(int batch, long from) {
+            List<TranscriptEntry> result = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, nextSeq - from));
+            LineReader reader = new LineReader(channel, batchOffset[batch], committed);
+            long lineNo = batchLine[batch] - 1;
+            long expected = batchSeq[batch];
+            try {
+                LineReader.RawLine raw;
+                while ((raw = reader.next()) != null) {
+                    lineNo++;
+                    if (!raw.terminated()) {
+                        throw corrupt(lineNo, raw.offset(), "the file changed since it was opened (a record lost its newline)");
+                    }
+                    RecordFormat.Line line;
+                    try {
+                        line = RecordFormat.decode(raw.bytes());
+                    } catch (IllegalArgumentException e) {
+                        throw corrupt(lineNo, raw.offset(), "the file changed since it was opened (" + e.getMessage() + ")");
+                    }
+                    if (RecordFormat.ENTRIES.equals(line.type())) {
+                        for (TranscriptEntry e : entries(line, expected, lineNo, raw.offset())) {
+                            if (e.seq() >= from) {
+                                result.add(e);
+                            }
+                        }
+                        expected += line.entries().size();
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read conversation file " + path, e);
+            }
+            if (reader.offset() != committed || expected != nextSeq) {
+                throw new IllegalStateException("conversation file " + path + " changed since it was opened: another "
+                        + "program shortened or rewrote it");
+            }
+            return result;
+        }
+
+        /**
+         * Opens the file (creating it when {@code create}) and reads it once; false when it does not exist and
+         * was not to be created.
+         */
+        private boolean openFile(boolean create) {
+            if (channel != null) {
+                return true;
+            }
+            boolean existed = Files.exists(path);
+            if (!existed && !create) {
+                return false;
+            }
+            FileChannel ch;
+            try {
+                ch = create
+                        ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE)
+                        : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (NoSuchFileException e) {
+                return false;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open conversation file " + path, e);
+            }
+            boolean ok = false;
+            try {
+                FileLock lk = lockFile(ch);
+                try {
+                    scan(ch);
+                    ok = true;
+                } finally {
+                    if (!ok && lk != null) {
+                        lk.release();
+                    }
+                }
+                channel = ch;
+                fileLock = lk;
+                createdHere = !existed;
+                return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read conversation file " + path, e);
+            } finally {
+                if (!ok) {
+                    reset();
+                    try {
+                        ch.close();
+                    } catch (IOException e) {
+                        LOG.debug("cannot close {}", path, e);
+                    }
+                }
+            }
+        }
+
+        private FileLock lockFile(FileChannel ch) {
+            try {
+                FileLock lk = ch.tryLock();
+                if (lk == null) {
+                    throw new IllegalStateException("conversation file " + path + " is locked by another process; "
+                            + "a conversation has one writer at a time");
+                }
+                return lk;
+            } catch (OverlappingFileLockException e) {
+                throw new IllegalStateException("conversation file " + path + " is open in another "
+                        + "FileConversationStore of this JVM; use one store per directory", e);
+            } catch (IOException e) {
+                LOG.warn("cannot lock conversation file {} ({}); make sure only one process writes it", path, e.toString());
+                return null;
+            }
+        }
+
+        /** Reads the whole file once: validates every record, finds a torn tail, builds the index and state. */
+        private void scan(FileChannel ch) throws IOException {
+            reset();
+            long size = ch.size();
+            LineReader reader = new LineReader(ch, 0, size);
+            long good = 0;
+            long lineNo = 0;
+            long badLine = 0;
+            long badOffset = -1;
+            String badReason = null;
+            LineReader.RawLine raw;
+            while ((raw = reader.next()) != null) {
+                lineNo++;
+                if (!raw.terminated()) {
+                    if (badReason == null) {
+                        badLine = lineNo;
+                        badOffset = raw.offset();
+                        badReason = "it has no newline";
+                    }
+                    break;
+                }
+                RecordFormat.Line line;
+                try {
+                    line = RecordFormat.decode(raw.bytes());
+                } catch (IllegalArgumentException e) {
+                    if (badReason == null) {
+                        badLine = lineNo;
+                        badOffset = raw.offset();
+                        badReason = e.getMessage();
+                    }
+                    continue;
+                }
+                if (badReason != null) {
+                    throw corrupt(badLine, badOffset, badReason + ", and valid records follow it, so it is not a "
+                            + "write torn by a crash");
+                }
+                apply(line, lineNo, raw.offset());
+                good = raw.end();
+                lines = lineNo;
+            }
+            committed = good;
+            if (good < size) {
+                LOG.warn("conversation file {} ends in a torn record: dropping {} bytes from byte offset {} (line {}: {}); "
+                        + "they are cut off before the next write", path, size - good, good, badLine, badReason);
+            }
+        }
+
+        private void apply(RecordFormat.Line line, long lineNo, long offset) {
+            if (line.v() > RecordFormat.VERSION || line.v() < 1) {
+                throw corrupt(lineNo, offset, "the record has format version " + line.v() + "; this llamakit reads "
+                        + "version " + RecordFormat.VERSION + (line.v() > RecordFormat.VERSION ? " (written by a newer llamakit)" : ""));
+            }
+            if (!hasHeader) {
+                if (!RecordFormat.HEADER.equals(line.type())) {
+                    throw corrupt(lineNo, offset, "the first record is a '" + line.type() + "' record, not the conversation header");
+                }
+                if (!id.equals(line.id())) {
+                    throw corrupt(lineNo, offset, "the file holds conversation '" + line.id() + "', not '" + id + "'");
+                }
+                hasHeader = true;
+                return;
+            }
+            switch (line.type()) {
+                case RecordFormat.ENTRIES -> {
+                    List<TranscriptEntry> entries = entries(line, nextSeq, lineNo, offset);
+                    index(nextSeq, offset, lineNo);
+                    nextSeq += entries.size();
+                }
+                case RecordFormat.STATE -> {
+                    if (line.key() == null || line.value() == null) {
+                        throw corrupt(lineNo, offset, "a state record needs a key and a value");
+                    }
+                    state.put(line.key(), line.value());
+                }
+                case RecordFormat.HEADER -> throw corrupt(lineNo, offset, "a second conversation header");
+                default -> throw corrupt(lineNo, offset, "unknown record type '" + line.type() + "'");
+            }
+        }
+
+        private List<TranscriptEntry> entries(RecordFormat.Line line, long expectedFirst, long lineNo, long offset) {
+            if (line.entries() == null || line.entries().isEmpty() || line.first() == null) {
+                throw corrupt(lineNo, offset, "an entries record without entries");
+            }
+            if (line.first() != expectedFirst) {
+                throw corrupt(lineNo, offset, "the entries start at seq " + line.first() + ", but seq " + expectedFirst
+                        + " comes next");
+            }
+            List<TranscriptEntry> list = new ArrayList<>(line.entries().size());
+            long expected = expectedFirst;
+            for (RecordFormat.EntryJson json : line.entries()) {
+                TranscriptEntry e;
+                try {
+                    e = Objects.requireNonNull(json, "a null entry").toEntry();
+                } catch (RuntimeException ex) {
+                    throw corrupt(lineNo, offset, "bad entry: " + ex.getMessage());
+                }
+                if (e.seq() != expected) {
+                    throw corrupt(lineNo, offset, "entry seq " + e.seq() + " where seq " + expected + " comes next");
+                }
+                expected++;
+                list.add(e);
+            }
+            return list;
+        }
+
+        /** Writes complete lines in one write at the end of the valid prefix, then forces them to disk. */
+        private void write(byte[] bytes) {
+            try {
+                long size = channel.size();
+                if (size < committed) {
+                    release();
+                    throw new IllegalStateException("conversation file " + path + " shrank from " + committed + " to "
+                            + size + " bytes while open: another program changed it");
+                }
+                if (size > committed) {
+                    channel.truncate(committed); // a torn tail, or the remains of a failed write
+                }
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                long position = committed;
+                while (buffer.hasRemaining()) {
+                    position += channel.write(buffer, position);
+                }
+                if (fsync) {
+                    channel.force(false);
+                    if (createdHere) {
+                        syncDirectory(directory);
+                    }
+                }
+                createdHere = false;
+                committed += bytes.length;
+            } catch (IOException e) {
+                boolean undone = false;
+                try {
+                    channel.truncate(committed);
+                    if (fsync) {
+                        channel.force(false);
+                    }
+                    undone = true;
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                    release(); // the next use re-reads the file, whatever it holds
+                }
+                throw new UncheckedIOException("cannot write to conversation file " + path
+                        + (undone ? "; nothing was stored" : "; the write may or may not have been stored"), e);
+            }
+        }
+
+        private void index(long firstSeq, long offset, long lineNo) {
+            if (batches == batchSeq.length) {
+                int n = batches * 2;
+                batchSeq = Arrays.copyOf(batchSeq, n);
+                batchOffset = Arrays.copyOf(batchOffset, n);
+                batchLine = Arrays.copyOf(batchLine, n);
+            }
+            batchSeq[batches] = firstSeq;
+            batchOffset[batches] = offset;
+            batchLine[batches] = lineNo;
+            batches++;
+        }
+
+        private void reset() {
+            committed = 0;
+            lines = 0;
+            hasHeader = false;
+            nextSeq = 0;
+            batches = 0;
+            state.clear();
+        }
+
+        /** Closes the file (releasing its lock); this object is then unusable. */
+        void release() {
+            released = true;
+            if (channel != null) {
+                try {
+                    channel.close(); // releases the FileLock too
+                } catch (IOException e) {
+                    LOG.warn("cannot close conversation file {}: {}", path, e.toString());
+                }
+                channel = null;
+                fileLock = null;
+            }
+        }
+
+        private CorruptTranscriptException corrupt(long lineNo, long offset, String problem) {
+            return new CorruptTranscriptException(path, lineNo, offset, problem);
+        }
+    }
+
+    /** Builds a {@link FileConversationStore}. */
+    public static final class Builder {
+        private final Path directory;
+        private boolean fsync = true;
+        private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
+
+        private Builder(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+        }
+
+        /**
+         * Whether each write is forced to disk before it returns (default true). Off, writes survive a crash of
+         * the process but not necessarily of the machine; it is much faster.
+         */
+        public Builder fsync(boolean fsync) {
+            this.fsync = fsync;
+            return this;
+        }
+
+        /** How many conversation files stay open (and locked) at once (default {@value FileConversationStore#DEFAULT_MAX_OPEN_FILES}). */
+        public Builder maxOpenFiles(int maxOpenFiles) {
+            if (maxOpenFiles < 1) {
+                throw new IllegalArgumentException("maxOpenFiles must be at least 1, got " + maxOpenFiles);
+            }
+            this.maxOpenFiles = maxOpenFiles;
+            return this;
+        }
+
+        public FileConversationStore build() {
+            return new FileConversationStore(this);
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package dev.llamakit.memory.summary;
+
+import dev.llamakit.chat.AssistantMessage;
+import dev.llamakit.chat.Message;
+import dev.llamakit.chat.ToolMessage;
+import dev.llamakit.client.ChatModel;
+import dev.llamakit.memory.MemoryInput;
+import dev.llamakit.memory.Transcript;
+import dev.llamakit.spi.ProviderOptions;
+import dev.llamakit.summarize.ChatModelSummarizer;
+import dev.llamakit.summarize.Summarizer;
+import dev.llamakit.summarize.SummaryRequest;
+import dev.llamakit.tokens.TokenCounter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The incremental summarizer shared by {@code summarization} and {@code hierarchical}: folds the oldest
+ * not-yet-summarized units of a conversation into its running summary, one {@link Summarizer} call per batch, and
+ * persists the result in the conversation's {@link dev.llamakit.memory.StrategyState} under {@value #STATE_KEY}.
+ *
+ * <p>Rules: nothing is summarized while the unsummarized part fits the verbatim limits the strategy gives; when it
+ * does not, the oldest units are folded in, at least {@code batchMessages} messages and until the rest fits (ending
+ * before a user turn where possible), in one call that gets the previous summary and the new messages rendered as
+ * text; at most one call per selection, whose transcript text is at most {@code batchMaxTokens} (a longer backlog,
+ * e.g. after switching strategies on a long conversation, is caught up one call per turn). What is covered is never
+ * summarized again. A summary longer than its cap is cut at a sentence or word boundary.
+ *
+ * <p>When the summarizer fails, the turn goes on: a warning is logged, the summary stays as it was, and the next
+ * attempt waits until another {@code batchMessages} messages have arrived. Immutable and thread-safe when the
+ * summarizer is.
+ */
+public final class RunningSummary {
+    /** The strategy-state key holding the {@link SummaryState} as JSON. */
+    public static final String STATE_KEY = "running-summary";
+    /** Option: the most tokens the summary may take. */
+    public static final String SUMMARY_MAX_TOKENS = "summary-max-tokens";
+    /** Option: the fewest messages one summarizer call folds in. */
+    public static final String BATCH_MESSAGES = "batch-messages";
+    /** Option: the most transcript tokens one summarizer call is given. */
+    public static final String BATCH_MAX_TOKENS = "batch-max-tokens";
+    /** Option: the model a {@link ChatModel} service summarizes with. */
+    public static final String SUMMARY_MODEL = "summary-model";
+    /** The option keys read by {@link #fromOptions}. */
+    public static final Set<String> OPTION_KEYS = Set.of(SUMMARY_MAX_TOKENS, BATCH_MESSAGES, BATCH_MAX_TOKENS, SUMMARY_MODEL);
+
+    public static final int DEFAULT_MAX_TOKENS = 256;
+    public static final int DEFAULT_BATCH_MESSAGES = 6;
+    public static final int DEFAULT_BATCH_MAX_TOKENS = 8_000;
+    /** A summary cap below this is not worth a call: no summarizing happens at such budgets. */
+    public static final int MIN_SUMMARY_TOKENS = 16;
+
+    private static final Logger log = LoggerFactory.getLogger(RunningSummary.class);
+
+    private final Summarizer summarizer;
+    private final int maxTokens;
+    private final int batchMessages;
+    private final int batchMaxTokens;
+
+    private RunningSummary(Builder b) {
+        this.summarizer = Objects.requireNonNull(b.summarizer, "summarizer");
+        this.maxTokens = b.maxTokens;
+        this.batchMessages = b.batchMessages;
+        this.batchMaxTokens = b.batchMaxTokens;
+    }
+
+    /** A running summary written by {@code summarizer} (which must be thread-safe). */
+    public static Builder builder(Summarizer summarizer) {
+        return new Builder(summarizer);
+    }
+
+    /**
+     * Reads {@value #SUMMARY_MAX_TOKENS}, {@value #BATCH_MESSAGES}, {@value #BATCH_MAX_TOKENS} and the summarizer: a
+     * {@link Summarizer} service, else a {@link ChatModel} service with the option {@value #SUMMARY_MODEL}.
+     *
+     * @throws IllegalArgumentException naming the option or the missing service
+     */
+    public static RunningSummary fromOptions(String provider, ProviderOptions options) {
+        return builder(summarizer(provider, options))
+                .maxTokens(options.integer(SUMMARY_MAX_TOKENS, DEFAULT_MAX_TOKENS, MIN_SUMMARY_TOKENS))
+                .batchMessages(options.integer(BATCH_MESSAGES, DEFAULT_BATCH_MESSAGES, 1))
+                .batchMaxTokens(options.integer(BATCH_MAX_TOKENS, DEFAULT_BATCH_MAX_TOKENS, 64))
+                .build();
+    }
+
+    private static Summarizer summarizer(String provider, ProviderOptions options) {
+        Optional<Summarizer> given = options.service(Summarizer.class);
+        Optional<String> modelName = options.string(SUMMARY_MODEL).map(String::strip);
+        if (given.isPresent()) {
+            if (modelName.isPresent()) {
+                throw new IllegalArgumentException("option '" + SUMMARY_MODEL + "' of '" + provider + "' is for a ChatModel "
+                        + "service, but a Summarizer service was given: pass one or the other");
+            }
+            return given.get();
+        }
+        Optional<ChatModel> model = options.service(ChatModel.class);
+        if (model.isEmpty()) {
+            throw new IllegalArgumentException("'" + provider + "' needs a summarizer: pass a Summarizer service, or a "
+                    + "ChatModel service and the option '" + SUMMARY_MODEL + "', with ProviderOptions.builder().service(...)");
+        }
+        if (modelName.isEmpty() || modelName.get().isEmpty()) {
+            throw new IllegalArgumentException("'" + provider + "' summarizes with the ChatModel service and needs the option '"
+                    + SUMMARY_MODEL + "' naming the model, e.g. Llama-3.3-8B-Instruct");
+        }
+        return new ChatModelSummarizer(model.get(), modelName.get());
+    }
+
+    /** The summary's token cap. */
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    public int batchMessages() {
+        return batchMessages;
+    }
+
+    public int batchMaxTokens() {
+        return batchMaxTokens;
+    }
+
+    /**
+     * The conversation's persisted state, or {@link SummaryState#EMPTY} when there is none or it does not belong to
+     * this transcript (unreadable, beyond its end, or its boundary entry differs; logged as a warning).
+     */
+    public SummaryState load(MemoryInput input) {
+        Optional<String> raw;
+        try {
+            raw = input.state().get(STATE_KEY);
+        } catch (RuntimeException e) {
+            log.warn("conversation {}: cannot read the running summary; continuing without it", input.conversationId(), e);
+            return SummaryState.EMPTY;
+        }
+        if (raw.isEmpty()) {
+            return SummaryState.EMPTY;
+        }
+        Optional<SummaryState> parsed = SummaryState.fromJson(raw.get());
+        if (parsed.isEmpty()) {
+            log.warn("conversation {}: the stored running summary is unreadable; starting a new one", input.conversationId());
+            return SummaryState.EMPTY;
+        }
+        SummaryState state = parsed.get();
+        Transcript transcript = input.transcript();
+        if (state.throughSeq() >= transcript.size()
+                || (state.throughSeq() >= 0 && !anchor(transcript.get((int) state.throughSeq()).message()).equals(state.anchor()))) {
+            log.warn("conversation {}: the stored running summary (through entry {}) does not match the transcript of {} "
+                    + "entries; starting a new one", input.conversationId(), state.throughSeq(), transcript.size());
+            return SummaryState.EMPTY;
+        }
+        return state;
+    }
+
+    /**
+     * Folds the oldest of {@code uncovered} into the summary when needed, as the class describes, and persists the new
+     * state. {@code uncovered} are the units after {@code state.throughSeq()}, in order, the last one being the current
+     * turn (never summarized).
+     *
+     * @param verbatimTokens the most tokens the unsummarized part may keep
+     * @param verbatimMessages the most messages the unsummarized part may keep
+     * @param capTokens the summary's cap for this call (at most {@link #maxTokens()}); below
+     *     {@link #MIN_SUMMARY_TOKENS} nothing is summarized
+     * @return the state after this step (the same object when nothing was done)
+     */
+    public SummaryState advance(MemoryInput input, SummaryState state, List<TranscriptUnit> uncovered, int verbatimTokens,
+                                int verbatimMessages, int capTokens) {
+        if (uncovered.size() < 2) {
+            return state;
+        }
+        long tokens = 0;
+        long messages = 0;
+        for (TranscriptUnit u : uncovered) {
+            tokens += u.tokens();
+            messages += u.size();
+        }
+        if (tokens <= verbatimTokens && messages <= verbatimMessages) {
+            return state;
+        }
+        long evictable = messages - uncovered.get(uncovered.size() - 1).size();
+        long lastSeq = input.transcript().size() - 1L;
+        int cap = Math.min(capTokens, maxTokens);
+        if (evictable < batchMessages || state.retryAfterSeq() > lastSeq || cap < MIN_SUMMARY_TOKENS) {
+            return state;
+        }
+        List<TranscriptUnit> batch = batch(uncovered, tokens, messages, verbatimTokens, verbatimMessages);
+        int batchSize = batch.stream().mapToInt(TranscriptUnit::size).sum();
+        TokenCounter counter = input.tokens();
+        String text = TokenTruncation.truncate(TranscriptRenderer.render(batch), batchMaxTokens, counter);
+        TranscriptUnit end = batch.get(batch.size() - 1);
+        SummaryState next;
+        try {
+            String summary = summarizer.summarize(new SummaryRequest(text, null, cap,
+                    state.hasSummary() ? state.summary() : null));
+            if (summary == null || summary.isBlank()) {
+                throw new IllegalStateException("the summarizer returned an empty summary");
+            }
+            next = new SummaryState(TokenTruncation.truncate(summary, cap, counter), end.lastSeq(),
+                    anchor(end.entries().get(end.size() - 1).message()), -1);
+            log.debug("conversation {}: summarized {} messages (entries {}-{}) into {} tokens", input.conversationId(),
+                    batchSize, batch.get(0).firstSeq(), end.lastSeq(), counter.count(next.summary()));
+        } catch (RuntimeException e) {
+            next = state.retryingAfter(lastSeq + batchMessages);
+            log.warn("conversation {}: summarizing {} messages (entries {}-{}) failed; this turn goes on with the previous "
+                    + "summary and fewer earlier messages, and summarizing is retried after {} more messages",
+                    input.conversationId(), batchSize, batch.get(0).firstSeq(), end.lastSeq(), batchMessages, e);
+        }
+        persist(input, next);
+        return next;
+    }
+
+    /** The oldest units to fold in: at least a batch, until the rest fits, then on to the next user turn. */
+    private List<TranscriptUnit> batch(List<TranscriptUnit> uncovered, long tokens, long messages, int verbatimTokens,
+                                       int verbatimMessages) {
+        List<TranscriptUnit> batch = new ArrayList<>();
+        long restTokens = tokens;
+        long restMessages = messages;
+        int batchSize = 0;
+        long inputTokens = 0;
+        for (int i = 0; i < uncovered.size() - 1; i++) {
+            TranscriptUnit u = uncovered.get(i);
+            boolean enough = batchSize >= batchMessages && restTokens <= verbatimTokens && restMessages <= verbatimMessages;
+            if (enough && u.startsTurn()) {
+                break;
+            }
+            if (!batch.isEmpty() && inputTokens + u.tokens() > batchMaxTokens) {
+                break;
+            }
+            batch.add(u);
+            batchSize += u.size();
+            inputTokens += u.tokens();
+            restTokens -= u.tokens();
+            restMessages -= u.size();
+        }
+        return batch;
+    }
+
+    private static void persist(MemoryInput input, SummaryState state) {
+        try {
+            input.state().put(STATE_KEY, state.toJson());
+        } catch (RuntimeException e) {
+            log.warn("conversation {}: cannot store the running summary; it is used for this turn only", input.conversationId(), e);
+        }
+    }
+
+    /** A fingerprint of the entry a summary ends at, to detect a state that belongs to another transcript. */
+    static String anchor(Message m) {
+        StringBuilder sb = new StringBuilder(m.role().name()).append('|').append(m.text());
+        if (m instanceof AssistantMessage a) {
+            a.toolCalls().forEach(c -> sb.append('|').append(c.id()));
+        } else if (m instanceof ToolMessage t) {
+            sb.append('|').append(t.toolCallId());
+        }
+        return Integer.toHexString(sb.toString().hashCode());
+    }
+
+    @Override
+    public String toString() {
+        return "RunningSummary[maxTokens=" + maxTokens + ", batchMessages=" + batchMessages + ", batchMaxTokens="
+                + batchMaxTokens + "]";
+    }
+
+    /** Builds a {@link RunningSummary}. */
+    public static final class Builder {
+        private final Summarizer summarizer;
+        private int maxTokens = DEFAULT_MAX_TOKENS;
+        private int batchMessages = DEFAULT_BATCH_MESSAGES;
+        private int batchMaxTokens = DEFAULT_BATCH_MAX_TOKENS;
+
+        private Builder(Summarizer summarizer) {
+            this.summarizer = Objects.requireNonNull(summarizer, "summarizer");
+        }
+
+        /** The summary's token cap (default {@value RunningSummary#DEFAULT_MAX_TOKENS}, at least {@value RunningSummary#MIN_SUMMARY_TOKENS}). */
+        public Builder maxTokens(int maxTokens) {
+            if (maxTokens < MIN_SUMMARY_TOKENS) {
+                throw new IllegalArgumentException("option '" + SUMMARY_MAX_TOKENS + "' must be at least " + MIN_SUMMARY_TOKENS
+                        + ", got " + maxTokens);
+            }
+            this.maxTokens = maxTokens;
+            return this;
+        }
+
+        /** The fewest messages one call folds in (default {@value RunningSummary#DEFAULT_BATCH_MESSAGES}). */
+        public Builder batchMessages(int batchMessages) {
+            if (batchMessages < 1) {
+                throw new IllegalArgumentException("option '" + BATCH_MESSAGES + "' must be at least 1, got " + batchMessages);
+            }
+            this.batchMessages = batchMessages;
+            return this;
+        }
+
+        /** The most transcript tokens one call is given (default {@value RunningSummary#DEFAULT_BATCH_MAX_TOKENS}). */
+        public Builder batchMaxTokens(int batchMaxTokens) {
+            if (batchMaxTokens < 64) {
+                throw new IllegalArgumentException("option '" + BATCH_MAX_TOKENS + "' must be at least 64, got " + batchMaxTokens);
+            }
+            this.batchMaxTokens = batchMaxTokens;
+            return this;
+        }
+
+        public RunningSummary build() {
+            return new RunningSummary(this);
+        }
+    }
+}

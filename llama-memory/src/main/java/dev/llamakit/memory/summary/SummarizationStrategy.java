@@ -1,0 +1,180 @@
+package dev.llamakit.memory.summary;
+
+import dev.llamakit.chat.SystemMessage;
+import dev.llamakit.memory.ContextTooLargeException;
+import dev.llamakit.memory.MemoryContext;
+import dev.llamakit.memory.MemoryInput;
+import dev.llamakit.memory.MemoryStrategy;
+import dev.llamakit.memory.TranscriptEntry;
+import dev.llamakit.summarize.Summarizer;
+import dev.llamakit.tokens.TokenCounter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code summarization}: recent turns verbatim, older ones folded into a running summary.
+ *
+ * <p>Each turn: the units not yet covered by the summary are sent verbatim, newest first, as far as the budget
+ * goes. When they exceed the verbatim limit ({@code recent-tokens} / {@code recent-messages}; by default all of the
+ * budget that the system message and the summary's cap leave), the oldest of them are folded into the summary by the
+ * {@link RunningSummary} (one call per batch of at least {@code batch-messages} messages, never one per turn). The
+ * summary is appended to the system message ({@link MemoryPreamble}) and has priority over older verbatim messages;
+ * only the current turn beats it. Pinned messages that are no longer verbatim are added back, in order, when room is
+ * left.
+ *
+ * <p>The summary and the entry it reaches are stored in the conversation's strategy state, so a resumed conversation
+ * continues from there; per-turn work reads only the entries after that point (plus a scan of entry flags for pinned
+ * ones). Thread-safe.
+ */
+public final class SummarizationStrategy implements MemoryStrategy {
+    public static final String NAME = "summarization";
+
+    private final RunningSummary summary;
+    private final int recentTokens;
+    private final int recentMessages;
+
+    private SummarizationStrategy(Builder b) {
+        this.summary = b.summary;
+        this.recentTokens = b.recentTokens;
+        this.recentMessages = b.recentMessages;
+    }
+
+    /** A strategy with the default settings, summarizing with {@code summarizer}. */
+    public static SummarizationStrategy of(Summarizer summarizer) {
+        return builder(RunningSummary.builder(summarizer).build()).build();
+    }
+
+    public static Builder builder(RunningSummary summary) {
+        return new Builder(summary);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The running summary this strategy keeps. */
+    public RunningSummary runningSummary() {
+        return summary;
+    }
+
+    @Override
+    public MemoryContext select(MemoryInput input) {
+        TokenCounter counter = input.tokens();
+        int budget = input.budget().promptTokens();
+        SystemMessage system = input.system();
+        int systemTokens = system == null ? 0 : counter.count(system);
+        SummaryState state = summary.load(input);
+        List<TranscriptUnit> uncovered = TranscriptUnit.ofAll(TranscriptUnits.after(input.transcript(), state.throughSeq()), counter);
+        if (uncovered.isEmpty()) {
+            return ContextAssembly.build(MemoryPreamble.of(system, state.summary(), null, budget, counter), List.of(), budget, counter);
+        }
+        TranscriptUnit current = uncovered.get(uncovered.size() - 1);
+        if (systemTokens + current.tokens() > budget) {
+            throw new ContextTooLargeException("the system message and the current user turn do not fit the budget",
+                    systemTokens + current.tokens(), budget);
+        }
+        int cap = Math.min(summary.maxTokens(), (budget - systemTokens) / 2);
+        int reserve = cap + counter.count(new SystemMessage(MemoryPreamble.SUMMARY_HEADING + "\n"));
+        int verbatimTokens = Math.min(recentTokens, budget - systemTokens - reserve);
+        SummaryState after = summary.advance(input, state, uncovered, verbatimTokens, recentMessages, cap);
+        if (after.throughSeq() != state.throughSeq()) {
+            uncovered = uncovered.subList(firstAfter(uncovered, after.throughSeq()), uncovered.size());
+        }
+
+        MemoryPreamble preamble = MemoryPreamble.of(system, after.summary(), null, budget - current.tokens(), counter);
+        int room = budget - preamble.tokens() - current.tokens();
+        List<TranscriptUnit> verbatim = new ArrayList<>();
+        int messages = current.size();
+        int i = uncovered.size() - 2;
+        for (; i >= 0; i--) {
+            TranscriptUnit u = uncovered.get(i);
+            if (u.tokens() > room || (long) messages + u.size() > recentMessages) {
+                break;
+            }
+            verbatim.add(0, u);
+            room -= u.tokens();
+            messages += u.size();
+        }
+        if (i >= 0) {
+            // cut short by the budget: do not open the verbatim part with a reply whose question is missing
+            while (!verbatim.isEmpty() && !verbatim.get(0).startsTurn()) {
+                room += verbatim.remove(0).tokens();
+            }
+        }
+        verbatim.add(current);
+        List<TranscriptUnit> chosen = new ArrayList<>(pinnedExtras(input, verbatim.get(0).firstSeq(), room, counter));
+        chosen.addAll(verbatim);
+        return ContextAssembly.build(preamble, chosen, budget, counter);
+    }
+
+    /** Pinned units before {@code beforeSeq} that fit {@code room}, newest first, returned in order. */
+    static List<TranscriptUnit> pinnedExtras(MemoryInput input, long beforeSeq, int room, TokenCounter counter) {
+        if (room <= 0) {
+            return List.of();
+        }
+        List<List<TranscriptEntry>> pinned = TranscriptUnits.pinnedBefore(input.transcript(), beforeSeq);
+        List<TranscriptUnit> kept = new ArrayList<>();
+        int left = room;
+        for (int k = pinned.size() - 1; k >= 0 && left > 0; k--) {
+            TranscriptUnit u = TranscriptUnit.of(pinned.get(k), counter);
+            if (u.tokens() <= left) {
+                kept.add(0, u);
+                left -= u.tokens();
+            }
+        }
+        return kept;
+    }
+
+    private static int firstAfter(List<TranscriptUnit> units, long throughSeq) {
+        int k = 0;
+        while (k < units.size() && units.get(k).firstSeq() <= throughSeq) {
+            k++;
+        }
+        return k;
+    }
+
+    @Override
+    public String toString() {
+        return "SummarizationStrategy[recentTokens=" + (recentTokens == Integer.MAX_VALUE ? "budget" : recentTokens)
+                + ", recentMessages=" + (recentMessages == Integer.MAX_VALUE ? "any" : recentMessages) + ", " + summary + "]";
+    }
+
+    /** Builds a {@link SummarizationStrategy}. */
+    public static final class Builder {
+        private final RunningSummary summary;
+        private int recentTokens = Integer.MAX_VALUE;
+        private int recentMessages = Integer.MAX_VALUE;
+
+        private Builder(RunningSummary summary) {
+            this.summary = Objects.requireNonNull(summary, "summary");
+        }
+
+        /** The most tokens kept verbatim before older turns are summarized (default: what the budget leaves). */
+        public Builder recentTokens(int recentTokens) {
+            if (recentTokens < 1) {
+                throw new IllegalArgumentException("option 'recent-tokens' must be at least 1, got " + recentTokens);
+            }
+            this.recentTokens = recentTokens;
+            return this;
+        }
+
+        /**
+         * The most messages kept verbatim, the current turn included (default: no limit). Must be at least the
+         * batch size, or messages would wait outside both the summary and the verbatim part until a batch is full.
+         */
+        public Builder recentMessages(int recentMessages) {
+            if (recentMessages < summary.batchMessages()) {
+                throw new IllegalArgumentException("option 'recent-messages' (" + recentMessages + ") must be at least "
+                        + "'batch-messages' (" + summary.batchMessages() + ")");
+            }
+            this.recentMessages = recentMessages;
+            return this;
+        }
+
+        public SummarizationStrategy build() {
+            return new SummarizationStrategy(this);
+        }
+    }
+}

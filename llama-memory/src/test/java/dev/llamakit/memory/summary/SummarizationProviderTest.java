@@ -1,0 +1,74 @@
+package dev.llamakit.memory.summary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.llamakit.client.ChatModel;
+import dev.llamakit.memory.MemoryStrategies;
+import dev.llamakit.memory.MemoryStrategy;
+import dev.llamakit.spi.ProviderOptions;
+import dev.llamakit.summarize.Summarizer;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SummarizationProviderTest {
+    private final DigestSummarizer summarizer = new DigestSummarizer();
+
+    private static ProviderOptions.Builder withSummarizer(Summarizer s) {
+        return ProviderOptions.builder().service(Summarizer.class, s);
+    }
+
+    @Test
+    void isFoundByNameWithItsOptions() {
+        assertThat(MemoryStrategies.available()).contains("summarization", "hierarchical");
+        SummarizationProvider provider = new SummarizationProvider();
+        assertThat(provider.name()).isEqualTo("summarization");
+        assertThat(provider.description()).isNotBlank();
+        assertThat(provider.optionKeys()).containsExactlyInAnyOrder("recent-tokens", "recent-messages", "batch-messages",
+                "batch-max-tokens", "summary-max-tokens", "summary-model");
+        MemoryStrategy s = MemoryStrategies.create("summarization", withSummarizer(summarizer)
+                .put("recent-tokens", "900").put("recent-messages", "10").put("batch-messages", "4").put("summary-max-tokens", "128")
+                .put("batch-max-tokens", "2000").build());
+        assertThat(s).isInstanceOf(SummarizationStrategy.class);
+        assertThat(s.name()).isEqualTo("summarization");
+        assertThat(s.toString()).contains("recentTokens=900", "recentMessages=10", "maxTokens=128", "batchMessages=4", "batchMaxTokens=2000");
+    }
+
+    @Test
+    void buildsAChatModelSummarizerFromAChatModelAndSummaryModel() {
+        ChatModel model = request -> {
+            throw new AssertionError("nothing is summarized at creation");
+        };
+        MemoryStrategy s = MemoryStrategies.create("summarization", ProviderOptions.builder().service(ChatModel.class, model)
+                .put("summary-model", "Llama-3.3-8B-Instruct").build());
+        assertThat(s).isInstanceOf(SummarizationStrategy.class);
+    }
+
+    @Test
+    void failsClearlyWithoutASummarizer() {
+        assertThatThrownBy(() -> MemoryStrategies.create("summarization", Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'summarization' needs a summarizer").hasMessageContaining("summary-model");
+        ChatModel model = request -> null;
+        assertThatThrownBy(() -> MemoryStrategies.create("summarization", ProviderOptions.builder().service(ChatModel.class, model).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'summary-model'");
+        assertThatThrownBy(() -> MemoryStrategies.create("summarization", withSummarizer(summarizer).put("summary-model", "m").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'summary-model'").hasMessageContaining("Summarizer");
+    }
+
+    @Test
+    void rejectsBadOptionsNamingThem() {
+        assertThatThrownBy(() -> MemoryStrategies.create("summarization", withSummarizer(summarizer).put("summary-max-tokens", "lots").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'summary-max-tokens'");
+        assertThatThrownBy(() -> MemoryStrategies.create("summarization", withSummarizer(summarizer).put("summary-max-tokens", "4").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'summary-max-tokens' must be at least 16");
+        assertThatThrownBy(() -> MemoryStrategies.create("summarization", withSummarizer(summarizer).put("batch-messages", "0").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'batch-messages'");
+        assertThatThrownBy(() -> MemoryStrategies.create("summarization", withSummarizer(summarizer).put("recent-tokens", "0").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'recent-tokens'");
+        assertThatThrownBy(() -> MemoryStrategies.create("summarization", withSummarizer(summarizer).put("recent-messages", "3").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'recent-messages' (3)").hasMessageContaining("'batch-messages' (6)");
+        assertThatThrownBy(() -> MemoryStrategies.create("summarization", withSummarizer(summarizer).put("recent-messags", "3").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("recent-messags").hasMessageContaining("recent-messages");
+    }
+}
