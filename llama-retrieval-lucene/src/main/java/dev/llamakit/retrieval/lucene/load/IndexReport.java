@@ -1,0 +1,36 @@
+package dev.llamakit.retrieval.lucene.load;
+
+import dev.llamakit.retrieval.lucene.load.LoadReport.SkippedFile;
+import dev.llamakit.retrieval.lucene.load.LoadReport.SkippedLine;
+import java.util.List;
+
+/**
+ * What one {@link FolderIndexer#index()} run did. File counts: {@code added} (new files loaded), {@code updated}
+ * (changed files re-loaded), {@code deleted} (files gone since the last run, their documents deleted),
+ * {@code unchanged} (not re-read, or only hashed), {@code skipped} (could not be loaded: see {@code skippedFiles};
+ * what was indexed from them before is kept). Document counts: {@code documentsUpserted}, {@code documentsDeleted}
+ * (including documents that vanished from a changed jsonl file). {@code rebuilt} is true when the retriever held
+ * fewer documents than the manifest records (a fresh in-memory retriever, a lost index), so every file was loaded
+ * again.
+ */
+public record IndexReport(int added, int updated, int deleted, int unchanged, int skipped, long documentsUpserted,
+                          long documentsDeleted, boolean rebuilt, List<SkippedFile> skippedFiles,
+                          List<SkippedLine> skippedLines) {
+    public IndexReport {
+        skippedFiles = List.copyOf(skippedFiles);
+        skippedLines = List.copyOf(skippedLines);
+    }
+
+    /** Whether the run changed the index. */
+    public boolean changed() {
+        return documentsUpserted > 0 || documentsDeleted > 0;
+    }
+
+    @Override
+    public String toString() {
+        return "IndexReport[added " + added + ", updated " + updated + ", deleted " + deleted + ", unchanged " + unchanged
+                + ", skipped " + skipped + " files; upserted " + documentsUpserted + ", deleted " + documentsDeleted
+                + " documents" + (skippedLines.isEmpty() ? "" : "; skipped " + skippedLines.size() + " lines")
+                + (rebuilt ? "; rebuilt" : "") + "]";
+    }
+}
