@@ -73,6 +73,8 @@ final class SseWriter {
             exchange.setHeader("Cache-Control", "no-cache");
             exchange.sendHeaders(200, 0);
             sse = new SseWriter(exchange, flush);
+            // newer JDKs hold the headers back until the first body write; a client must see them at once
+            sse.out.flush();
             events.writeTo(sse);
             if (end == End.DROP) {
                 sse.out.flush();

@@ -14,6 +14,8 @@ import java.util.Queue;
  * first choice is read. Internal.
  */
 final class OpenAiStreamDecoder extends StreamDecoder {
+    /** The deltas of the chunk being read (emitted after Start); reused across chunks. */
+    private final java.util.ArrayDeque<ChatStreamEvent> deltas = new java.util.ArrayDeque<>(4);
 
     @Override
     protected void decodeObject(JsonParser p, Queue<ChatStreamEvent> out) throws IOException {
@@ -21,8 +23,7 @@ final class OpenAiStreamDecoder extends StreamDecoder {
         String model = null;
         StopReason finish = null;
         Map<String, Double> usage = null;
-        // deltas are emitted while parsing, so Start must come first: remember them until the object ends
-        java.util.ArrayDeque<ChatStreamEvent> deltas = null;
+        deltas.clear();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             p.nextToken();
@@ -57,9 +58,6 @@ final class OpenAiStreamDecoder extends StreamDecoder {
                                 String reason = textOrNull(p);
                                 finish = reason == null ? null : StopReason.fromWire(reason);
                             } else if (c.equals("delta") && p.currentToken() == JsonToken.START_OBJECT) {
-                                if (deltas == null) {
-                                    deltas = new java.util.ArrayDeque<>(2);
-                                }
                                 readDelta(p, deltas);
                             } else {
                                 p.skipChildren();
@@ -72,13 +70,11 @@ final class OpenAiStreamDecoder extends StreamDecoder {
             }
         }
         start(id, model, out);
-        if (deltas != null) {
-            for (ChatStreamEvent e : deltas) {
-                if (e instanceof ChatStreamEvent.ToolCallDelta t) {
-                    toolCall(t.index(), t.id(), t.name(), t.arguments(), out);
-                } else {
-                    out.add(e);
-                }
+        for (ChatStreamEvent e : deltas) {
+            if (e instanceof ChatStreamEvent.ToolCallDelta t) {
+                toolCall(t.index(), t.id(), t.name(), t.arguments(), out);
+            } else {
+                out.add(e);
             }
         }
         if (finish != null) {

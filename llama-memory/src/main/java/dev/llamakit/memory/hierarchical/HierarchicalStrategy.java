@@ -110,7 +110,16 @@ public final class HierarchicalStrategy implements MemoryStrategy {
         for (int i = TranscriptUnits.firstAfter(units, state.throughSeq()); i < n; i++) {
             uncovered.add(counted.get(i));
         }
-        SummaryState after = summary.advance(input, state, uncovered, shortShare, Integer.MAX_VALUE,
+        // While everything not yet summarized still fits the whole budget beside the current summary, there is
+        // nothing to gain from summarizing: the window takes the unused shares and sends it all verbatim.
+        long uncoveredTokens = 0;
+        for (TranscriptUnit unit : uncovered) {
+            uncoveredTokens += unit.tokens();
+        }
+        int summaryTokens = state.summary() == null || state.summary().isBlank() ? 0
+                : counter.count(new SystemMessage(MemoryPreamble.SUMMARY_HEADING + "\n" + state.summary()));
+        int summarizeAbove = uncoveredTokens + summaryTokens <= available ? available : shortShare;
+        SummaryState after = summary.advance(input, state, uncovered, summarizeAbove, Integer.MAX_VALUE,
                 Math.min(summary.maxTokens(), summaryShare - headingTokens));
 
         // short-term window within its share
