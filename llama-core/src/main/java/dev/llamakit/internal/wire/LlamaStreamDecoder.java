@@ -22,8 +22,8 @@ final class LlamaStreamDecoder extends StreamDecoder {
     @Override
     protected void decodeObject(JsonParser p, Queue<ChatStreamEvent> out) throws IOException {
         String id = null;
-        String eventType = null;
-        String deltaType = null;
+        boolean complete = false;
+        boolean toolCallDelta = false;
         String text = null;
         String callId = null;
         String callName = null;
@@ -33,7 +33,11 @@ final class LlamaStreamDecoder extends StreamDecoder {
             String field = p.currentName();
             p.nextToken();
             if (field.equals("id")) {
-                id = textOrNull(p);
+                if (started()) {
+                    p.skipChildren();
+                } else {
+                    id = textOrNull(p);
+                }
             } else if (field.equals("error")) {
                 throw error(p);
             } else if (field.equals("event") && p.currentToken() == JsonToken.START_OBJECT) {
@@ -42,7 +46,7 @@ final class LlamaStreamDecoder extends StreamDecoder {
                     p.nextToken();
                     switch (f) {
                         case "event_type":
-                            eventType = textOrNull(p);
+                            complete = textEquals(p, "complete");
                             break;
                         case "stop_reason":
                             String reason = textOrNull(p);
@@ -62,7 +66,7 @@ final class LlamaStreamDecoder extends StreamDecoder {
                                 String d = p.currentName();
                                 p.nextToken();
                                 if (d.equals("type")) {
-                                    deltaType = textOrNull(p);
+                                    toolCallDelta = textEquals(p, "tool_call");
                                 } else if (d.equals("text")) {
                                     text = textOrNull(p);
                                 } else if (d.equals("id")) {
@@ -94,7 +98,7 @@ final class LlamaStreamDecoder extends StreamDecoder {
             }
         }
         start(id, null, out);
-        if ("tool_call".equals(deltaType)) {
+        if (toolCallDelta) {
             if (toolIndex < 0 || callId != null && !callId.equals(toolId)) {
                 toolIndex++;
                 toolId = callId;
@@ -103,7 +107,7 @@ final class LlamaStreamDecoder extends StreamDecoder {
         } else if (text != null && !text.isEmpty()) {
             out.add(new ChatStreamEvent.TextDelta(text));
         }
-        if ("complete".equals(eventType)) {
+        if (complete) {
             complete(stopReason, out);
         }
         if (metrics != null && !metrics.isEmpty()) {

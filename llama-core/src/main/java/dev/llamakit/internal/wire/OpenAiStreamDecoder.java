@@ -29,10 +29,10 @@ final class OpenAiStreamDecoder extends StreamDecoder {
             p.nextToken();
             switch (field) {
                 case "id":
-                    id = textOrNull(p);
+                    id = started() ? skip(p) : textOrNull(p);
                     break;
                 case "model":
-                    model = textOrNull(p);
+                    model = started() ? skip(p) : textOrNull(p);
                     break;
                 case "error":
                     throw error(p);
@@ -132,7 +132,7 @@ final class OpenAiStreamDecoder extends StreamDecoder {
         }
     }
 
-    private static Map<String, Double> skip(JsonParser p) throws IOException {
+    private static <T> T skip(JsonParser p) throws IOException {
         p.skipChildren();
         return null;
     }

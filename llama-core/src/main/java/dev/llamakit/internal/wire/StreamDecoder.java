@@ -76,6 +76,31 @@ public abstract class StreamDecoder {
         complete(null, out);
     }
 
+    /** Whether {@link ChatStreamEvent.Start} was emitted (fields only it needs can then be skipped). */
+    protected final boolean started() {
+        return started;
+    }
+
+    /** Whether the current string value equals {@code expected}, without making a String. */
+    protected static boolean textEquals(JsonParser p, String expected) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            p.skipChildren();
+            return false;
+        }
+        int length = p.getTextLength();
+        if (length != expected.length()) {
+            return false;
+        }
+        char[] chars = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        for (int i = 0; i < length; i++) {
+            if (chars[offset + i] != expected.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether the end-of-reply marker (native {@code complete}, OpenAI {@code finish_reason}) has been seen. */
     public final boolean completed() {
         return completed;
