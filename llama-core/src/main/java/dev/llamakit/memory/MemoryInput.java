@@ -29,6 +29,33 @@ public record MemoryInput(String conversationId, SystemMessage system, Transcrip
         return transcript.get(transcript.size() - 1);
     }
 
+    /** What every context must hold: the system message (if any) and the last unit (the current turn). */
+    public java.util.List<dev.llamakit.chat.Message> requiredMessages() {
+        java.util.List<dev.llamakit.chat.Message> required = new java.util.ArrayList<>();
+        if (system != null) {
+            required.add(system);
+        }
+        java.util.List<java.util.List<TranscriptEntry>> units = transcript.units();
+        if (!units.isEmpty()) {
+            units.get(units.size() - 1).forEach(e -> required.add(e.message()));
+        }
+        return required;
+    }
+
+    /**
+     * The tokens of {@link #requiredMessages()}.
+     *
+     * @throws ContextTooLargeException naming {@code strategy} when they alone exceed the budget
+     */
+    public int requireMinimalContextFits(String strategy) {
+        int tokens = this.tokens.count(requiredMessages());
+        if (tokens > budget.promptTokens()) {
+            throw new ContextTooLargeException(strategy + ": the system message and the current turn do not fit", tokens,
+                    budget.promptTokens());
+        }
+        return tokens;
+    }
+
     /** The system message, when the conversation has one. */
     public Optional<SystemMessage> systemMessage() {
         return Optional.ofNullable(system);

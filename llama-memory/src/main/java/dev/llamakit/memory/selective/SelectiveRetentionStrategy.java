@@ -99,16 +99,7 @@ public final class SelectiveRetentionStrategy implements MemoryStrategy {
         List<List<TranscriptEntry>> units = input.transcript().units();
         int current = units.size() - 1;
 
-        List<Message> required = new ArrayList<>();
-        input.systemMessage().ifPresent(required::add);
-        if (current >= 0) {
-            units.get(current).forEach(e -> required.add(e.message()));
-        }
-        int requiredTokens = counter.count(required);
-        if (requiredTokens > budget) {
-            throw new ContextTooLargeException(NAME + ": the system message and the current turn do not fit",
-                    requiredTokens, budget);
-        }
+        int requiredTokens = input.requireMinimalContextFits(NAME);
 
         int candidates = Math.max(current, 0);
         int[] unitTokens = new int[candidates];

@@ -92,16 +92,7 @@ public final class SlidingWindowStrategy implements MemoryStrategy {
         List<List<TranscriptEntry>> units = input.transcript().units();
         int last = units.size() - 1;
 
-        List<Message> required = new ArrayList<>();
-        input.systemMessage().ifPresent(required::add);
-        if (last >= 0) {
-            units.get(last).forEach(e -> required.add(e.message()));
-        }
-        int requiredTokens = counter.count(required);
-        if (requiredTokens > budget) {
-            throw new ContextTooLargeException("sliding-window: the system message and the current turn do not fit",
-                    requiredTokens, budget);
-        }
+        int requiredTokens = input.requireMinimalContextFits("sliding-window");
 
         // Walk back from the current turn while both limits allow; the window is contiguous, so stop at the first
         // unit that does not fit.
