@@ -1,0 +1,53 @@
+package dev.llamakit.apps.cli;
+
+import dev.llamakit.apps.qa.Answer;
+import dev.llamakit.apps.qa.QuestionAnswerer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code llama ask --context FILE QUESTION}: an answer from the given text only. */
+@Command(name = "ask", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
+        description = {"Answer a question from a text file only (no outside knowledge).",
+                "Offline: the best-supported sentences of the context."})
+final class AskCommand extends AppCommand {
+
+    @Option(names = {"-c", "--context"}, required = true, paramLabel = "FILE",
+            description = "The text to answer from; - reads standard input.")
+    String context;
+
+    @Parameters(arity = "1..*", paramLabel = "QUESTION", description = "The question (several words are joined).")
+    List<String> question;
+
+    @Override
+    int run() {
+        CliContext ctx = ctx();
+        String text = Inputs.readText(context, ctx);
+        String q = String.join(" ", question).strip();
+        if (q.isEmpty()) {
+            throw CliException.input("the question is empty");
+        }
+        QuestionAnswerer qa = common.offline(ctx) ? QuestionAnswerer.offline()
+                : QuestionAnswerer.withModel(common.client(ctx), common.model);
+        Answer answer = qa.answer(text, q);
+        if (common.json) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("question", q);
+            json.put("answer", answer.text());
+            json.put("offline", answer.offline());
+            json.put("model", answer.offline() ? null : common.model);
+            json.put("support", answer.support());
+            printJson(json);
+        } else {
+            ctx.out().println(answer.text().strip());
+            if (answer.offline()) {
+                ctx.out().println();
+                ctx.out().println(OFFLINE_NOTE);
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,333 @@
+package dev.llamakit.apps.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llamakit.chat.Message;
+import dev.llamakit.client.AuthenticationException;
+import dev.llamakit.client.ChatModel;
+import dev.llamakit.client.ChatRequest;
+import dev.llamakit.client.ChatResponse;
+import dev.llamakit.client.ChatStream;
+import dev.llamakit.client.LlamaConnectionException;
+import dev.llamakit.client.LlamaException;
+import dev.llamakit.memory.Conversation;
+import dev.llamakit.memory.ConversationStore;
+import dev.llamakit.memory.ConversationStores;
+import dev.llamakit.memory.EntryFlag;
+import dev.llamakit.memory.InMemoryConversationStore;
+import dev.llamakit.memory.MemoryContext;
+import dev.llamakit.memory.MemoryStrategies;
+import dev.llamakit.memory.MemoryStrategy;
+import dev.llamakit.memory.TranscriptEntry;
+import dev.llamakit.spi.ProviderOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code llama chat}: a streaming REPL with memory, sessions and slash commands. */
+@Command(name = "chat", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
+        description = {"Chat with a model, streaming the answers. Reads lines from standard input.",
+                "Slash commands: /help /reset /memory /history /save /exit. Ctrl-C cancels the current answer."})
+final class ChatCommand extends AppCommand {
+
+    static final String HELP = String.join("\n",
+            "/help            this list",
+            "/reset           start a new, empty conversation (a session's file keeps the old one)",
+            "/memory          the memory strategy and what it sent last turn",
+            "/history         the whole conversation so far",
+            "/save [FILE]     write the conversation to FILE as Markdown (sessions are saved after every turn anyway)",
+            "/exit            quit (also Ctrl-D)",
+            "Ctrl-C while an answer streams cancels that answer.");
+
+    @Option(names = "--memory", paramLabel = "STRATEGY", defaultValue = "sliding-window",
+            description = "sliding-window, selective-retention, summarization, hierarchical, full-history. Default: ${DEFAULT-VALUE}.")
+    String memory;
+
+    @Option(names = "--memory-option", paramLabel = "KEY=VALUE",
+            description = "An option of the strategy, e.g. max-messages=10 (repeatable; see docs/memory.md).")
+    Map<String, String> memoryOptions = new LinkedHashMap<>();
+
+    @Option(names = "--session", paramLabel = "ID", description = "Resume (or start) the saved conversation ID.")
+    String session;
+
+    @Option(names = "--sessions-dir", paramLabel = "DIR",
+            description = "Where sessions are saved (default: ~/.llamakit/sessions).")
+    Path sessionsDir;
+
+    @Option(names = "--system", paramLabel = "TEXT", defaultValue = "You are a helpful assistant.",
+            description = "The system prompt. Default: ${DEFAULT-VALUE}")
+    String systemPrompt;
+
+    private final AtomicReference<ChatStream> current = new AtomicReference<>();
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final ObjectMapper lines = new ObjectMapper();
+
+    private ChatModel model;
+    private ConversationStore store;
+    private Conversation conversation;
+    private Path sessionDir;
+
+    @Override
+    int run() throws IOException {
+        CliContext ctx = ctx();
+        if (common.offline(ctx)) {
+            throw CliException.input("needs a model: set LLAMA_API_KEY or --api-key, or --base-url for a local "
+                    + "server (offline mode only summarizes and answers from documents)");
+        }
+        Set<String> strategies = MemoryStrategies.available();
+        if (!strategies.contains(memory)) {
+            throw CliException.input("unknown memory strategy '" + memory + "'; available: "
+                    + String.join(", ", new TreeSet<>(strategies)));
+        }
+        model = new CancellableModel(common.client(ctx), current);
+        if (session != null) {
+            if (session.isBlank()) {
+                throw CliException.input("--session needs a non-empty id");
+            }
+            sessionDir = sessionsDir != null ? sessionsDir : ctx.home().resolve(".llamakit").resolve("sessions");
+            store = ConversationStores.create("file", ProviderOptions.builder().put("directory", sessionDir.toString()).build());
+        } else {
+            store = new InMemoryConversationStore();
+        }
+        Runnable restore = () -> { };
+        try {
+            conversation = newConversation(session != null ? session : "chat-" + UUID.randomUUID());
+            if (ctx.terminal()) {
+                restore = InterruptHandler.install(this::interrupt);
+            }
+            return repl(ctx);
+        } finally {
+            restore.run();
+            store.close();
+        }
+    }
+
+    private Conversation newConversation(String id) {
+        ProviderOptions.Builder options = ProviderOptions.builder().putAll(memoryOptions).service(ChatModel.class, model);
+        if ((memory.equals("summarization") || memory.equals("hierarchical")) && !memoryOptions.containsKey("summary-model")) {
+            options.put("summary-model", common.model);
+        }
+        MemoryStrategy strategy = MemoryStrategies.create(memory, options.build());
+        return Conversation.builder(model).id(id).model(common.model).systemPrompt(systemPrompt)
+                .memory(strategy).store(store).build();
+    }
+
+    /** Ctrl-C: cancels the answer being streamed; with none, quits as Ctrl-C always does. */
+    void interrupt() {
+        ChatStream stream = current.get();
+        if (stream != null) {
+            cancelled.set(true);
+            stream.close();
+        } else {
+            ctx().out().println();
+            ctx().out().flush();
+            Runtime.getRuntime().halt(130);
+        }
+    }
+
+    private int repl(CliContext ctx) throws IOException {
+        PrintWriter out = ctx.out();
+        boolean prompts = ctx.terminal() && !common.json;
+        if (!common.json) {
+            int earlier = conversation.transcript().size();
+            out.println("llama chat: model " + common.model + ", memory " + memory
+                    + (session != null ? ", session " + session + (earlier > 0 ? " (resumed, " + earlier + " messages)" : " (new)") : "")
+                    + ". /help for commands, /exit to quit.");
+            out.flush();
+        }
+        BufferedReader reader = new BufferedReader(new InputStreamReader(ctx.in(), StandardCharsets.UTF_8));
+        while (true) {
+            if (prompts) {
+                out.print("you> ");
+                out.flush();
+            }
+            String line = reader.readLine();
+            if (line == null) {
+                return ExitCodes.OK;
+            }
+            line = line.strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.startsWith("/")) {
+                if (!slash(line, out)) {
+                    return ExitCodes.OK;
+                }
+                continue;
+            }
+            Integer fatal = turn(line, ctx, prompts);
+            if (fatal != null) {
+                return fatal;
+            }
+        }
+    }
+
+    /** One turn; returns an exit code when the chat cannot go on (bad key, no server), else null. */
+    private Integer turn(String text, CliContext ctx, boolean prompts) {
+        PrintWriter out = ctx.out();
+        cancelled.set(false);
+        if (prompts) {
+            out.print("llama> ");
+            out.flush();
+        }
+        try {
+            ChatResponse reply = conversation.stream(text, token -> {
+                if (!common.json) {
+                    out.print(token);
+                    out.flush();
+                }
+            });
+            if (common.json) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("conversation", conversation.id());
+                json.put("reply", reply.text());
+                json.put("stopReason", reply.stopReason().toString().toLowerCase(java.util.Locale.ROOT));
+                reply.usage().ifPresent(u -> json.put("usage", u));
+                out.println(lines.writeValueAsString(json));
+            } else {
+                out.println();
+            }
+            out.flush();
+            return null;
+        } catch (RuntimeException e) {
+            if (cancelled.get()) {
+                out.println();
+                out.println("[answer cancelled]");
+                out.flush();
+                return null;
+            }
+            if (!common.json) {
+                out.println();
+                out.flush();
+            }
+            if (e instanceof AuthenticationException || e instanceof LlamaConnectionException) {
+                throw (LlamaException) e;
+            }
+            if (e instanceof LlamaException) {
+                ctx.err().println("llama chat: " + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ")
+                        + " (the turn was not answered; go on, or /exit)");
+                ctx.err().flush();
+                return null;
+            }
+            throw e;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            current.set(null);
+        }
+    }
+
+    /** A slash command; false to quit. */
+    private boolean slash(String line, PrintWriter out) {
+        String[] parts = line.split("\\s+", 2);
+        String arg = parts.length > 1 ? parts[1].strip() : "";
+        switch (parts[0]) {
+            case "/exit":
+            case "/quit":
+                return false;
+            case "/help":
+                out.println(HELP);
+                break;
+            case "/reset":
+                String id = (session != null ? session : "chat") + "-" + UUID.randomUUID().toString().substring(0, 8);
+                conversation = newConversation(id);
+                out.println("new conversation " + id + (session != null
+                        ? " (the session '" + session + "' is kept; resume it with --session " + session + ")" : ""));
+                break;
+            case "/memory":
+                out.println("memory: " + conversation.memory().name() + (memoryOptions.isEmpty() ? "" : " " + memoryOptions));
+                var last = conversation.lastContext();
+                if (last.isPresent()) {
+                    MemoryContext c = last.get();
+                    out.println("last turn sent " + c.messages().size() + " messages (~" + c.estimatedTokens()
+                            + " tokens): " + c.selectedSeqs().size() + " from the transcript, " + c.derivedMessages()
+                            + " derived (summaries, recalls)");
+                } else {
+                    out.println("no turn yet in this run");
+                }
+                out.println("transcript: " + conversation.transcript().size() + " messages");
+                break;
+            case "/history":
+                if (conversation.transcript().isEmpty()) {
+                    out.println("(no messages yet)");
+                }
+                for (TranscriptEntry e : conversation.transcript().entries()) {
+                    out.println(describe(e));
+                }
+                break;
+            case "/save":
+                save(arg, out);
+                break;
+            default:
+                out.println("unknown command " + parts[0] + "; /help lists them");
+        }
+        out.flush();
+        return true;
+    }
+
+    private void save(String file, PrintWriter out) {
+        if (file.isEmpty()) {
+            if (session != null) {
+                out.println("session '" + session + "' is saved in " + sessionDir + " after every turn");
+            } else {
+                out.println("nothing to save to: give a file (/save chat.md), or start with --session ID");
+            }
+            return;
+        }
+        StringBuilder md = new StringBuilder("# Conversation " + conversation.id() + "\n\n");
+        for (TranscriptEntry e : conversation.transcript().entries()) {
+            Message m = e.message();
+            md.append("**").append(m.role().toString().toLowerCase(java.util.Locale.ROOT)).append("**")
+                    .append(e.has(EntryFlag.UNANSWERED) ? " (unanswered)" : "").append(": ")
+                    .append(m.text()).append("\n\n");
+        }
+        try {
+            Files.writeString(Path.of(file), md.toString(), StandardCharsets.UTF_8);
+            out.println("saved " + conversation.transcript().size() + " messages to " + file);
+        } catch (IOException | RuntimeException e) {
+            out.println("cannot save to " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static String describe(TranscriptEntry e) {
+        Message m = e.message();
+        String text = m.text() == null ? "" : m.text().replaceAll("\\s*\\R\\s*", " ");
+        return m.role().toString().toLowerCase(java.util.Locale.ROOT) + (e.has(EntryFlag.UNANSWERED) ? " (unanswered)" : "")
+                + ": " + text;
+    }
+
+    /** Remembers the stream being read, so that Ctrl-C can close it. */
+    static final class CancellableModel implements ChatModel {
+        private final ChatModel delegate;
+        private final AtomicReference<ChatStream> current;
+
+        CancellableModel(ChatModel delegate, AtomicReference<ChatStream> current) {
+            this.delegate = delegate;
+            this.current = current;
+        }
+
+        @Override
+        public ChatResponse chat(ChatRequest request) {
+            return delegate.chat(request);
+        }
+
+        @Override
+        public ChatStream stream(ChatRequest request) {
+            ChatStream stream = delegate.stream(request);
+            current.set(stream);
+            return stream;
+        }
+    }
+}

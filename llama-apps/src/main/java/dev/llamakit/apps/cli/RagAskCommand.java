@@ -1,0 +1,138 @@
+package dev.llamakit.apps.cli;
+
+import dev.llamakit.apps.rag.RagAnswer;
+import dev.llamakit.apps.rag.RagPipeline;
+import dev.llamakit.apps.rag.Source;
+import dev.llamakit.retrieval.Retriever;
+import dev.llamakit.retrieval.lucene.load.FolderLoader;
+import dev.llamakit.retrieval.lucene.load.LoadReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code llama rag ask QUESTION [--index PATH | --docs DIR] [--retriever bm25|keyword] [--top-k N]}. */
+@Command(name = "ask", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
+        description = {"Answer a question from indexed documents, citing them as [1], [2], ...",
+                "Offline: the best-supported sentences of the retrieved passages, with their citations."})
+final class RagAskCommand extends AppCommand {
+
+    @Parameters(arity = "1..*", paramLabel = "QUESTION", description = "The question (several words are joined).")
+    List<String> question;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Corpus corpus;
+
+    static final class Corpus {
+        @Option(names = "--index", paramLabel = "PATH",
+                description = "An index built by 'llama rag index' (default: " + RagCommand.DEFAULT_INDEX + ").")
+        Path index;
+
+        @Option(names = "--docs", paramLabel = "DIR", description = "Load this folder into memory and answer from it.")
+        String docs;
+    }
+
+    @Option(names = "--retriever", paramLabel = "NAME", defaultValue = "bm25",
+            description = "bm25 or keyword, with --docs (an index is always bm25). Default: ${DEFAULT-VALUE}.")
+    String retriever;
+
+    @Option(names = {"-k", "--top-k"}, paramLabel = "N", defaultValue = "5",
+            description = "Passages retrieved. Default: ${DEFAULT-VALUE}.")
+    int topK;
+
+    @Override
+    int run() {
+        CliContext ctx = ctx();
+        String q = String.join(" ", question).strip();
+        if (q.isEmpty()) {
+            throw CliException.input("the question is empty");
+        }
+        if (topK < 1) {
+            throw new CliException(ExitCodes.USAGE, "--top-k must be at least 1");
+        }
+        RetrieverChoice.requireKnown(retriever);
+        String docs = corpus == null ? null : corpus.docs;
+        RagAnswer answer;
+        int loaded = 0;
+        List<LoadReport.SkippedFile> skipped = List.of();
+        Retriever r;
+        if (docs != null) {
+            Path root = Inputs.folder(docs, "documents to answer from");
+            LoadReport report = FolderLoader.builder(root).build().load();
+            if (report.documents().isEmpty()) {
+                throw CliException.input("no documents in " + docs + " (" + report.filesSkipped()
+                        + " files skipped; readable: .txt .md .html .jsonl)");
+            }
+            loaded = report.filesLoaded();
+            skipped = report.skipped();
+            r = RetrieverChoice.inMemory(retriever);
+            try {
+                r.upsert(report.documents());
+            } catch (RuntimeException e) {
+                r.close();
+                throw e;
+            }
+        } else {
+            if (!retriever.equals("bm25")) {
+                throw CliException.input("an index built by 'llama rag index' is bm25; use --docs DIR for '" + retriever + "'");
+            }
+            Path index = corpus != null && corpus.index != null ? corpus.index : Path.of(RagCommand.DEFAULT_INDEX);
+            r = RetrieverChoice.onDisk(index, false);
+        }
+        try (Retriever retrieverToClose = r) {
+            RagPipeline.Builder b = RagPipeline.builder(retrieverToClose).topK(topK);
+            if (!common.offline(ctx)) {
+                b.model(common.client(ctx), common.model);
+            }
+            answer = b.build().ask(q);
+        }
+        if (common.json) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("question", q);
+            json.put("answer", answer.answer());
+            json.put("offline", answer.offline());
+            json.put("model", answer.offline() ? null : common.model);
+            json.put("cited", answer.cited());
+            json.put("uncited", answer.uncited());
+            json.put("invalidMarkers", answer.invalidMarkers());
+            if (docs != null) {
+                json.put("filesLoaded", loaded);
+                json.put("filesSkipped", skipped);
+            }
+            printJson(json);
+            return ExitCodes.OK;
+        }
+        PrintWriter out = ctx.out();
+        out.println(answer.answer().strip());
+        out.println();
+        if (answer.cited().isEmpty()) {
+            out.println("Sources: none cited.");
+        } else {
+            out.println("Sources:");
+            answer.cited().forEach(s -> out.println(describe(s)));
+        }
+        if (!answer.uncited().isEmpty()) {
+            out.println("Also retrieved (not cited):");
+            answer.uncited().forEach(s -> out.println(describe(s)));
+        }
+        if (!answer.invalidMarkers().isEmpty()) {
+            out.println("Note: the answer cites " + answer.invalidMarkers() + ", which match no source.");
+        }
+        if (answer.offline()) {
+            out.println();
+            out.println(OFFLINE_NOTE);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** {@code [1] Title — path (offsets 120–480)}. */
+    static String describe(Source s) {
+        String where = s.path() != null && !s.path().isBlank() ? s.path() : s.documentId();
+        return "[" + s.number() + "] " + s.title() + " \u2014 " + where + " (" + s.start() + "\u2013" + s.end() + ")";
+    }
+}

@@ -1,0 +1,53 @@
+package dev.llamakit.apps.cli;
+
+import dev.llamakit.apps.summarize.ExtractiveSummarizer;
+import dev.llamakit.apps.summarize.SummaryResult;
+import dev.llamakit.apps.summarize.TextSummarizer;
+import dev.llamakit.summarize.ChatModelSummarizer;
+import dev.llamakit.summarize.Summarizer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code llama summarize [FILE|-] [--instruction TEXT]}. */
+@Command(name = "summarize", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
+        description = {"Summarize a text file (or standard input). Long texts are summarized map-reduce style.",
+                "Offline: sentence ranking (extractive), no model."})
+final class SummarizeCommand extends AppCommand {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE|-", defaultValue = "-",
+            description = "The text to summarize; - (default) reads standard input.")
+    String file;
+
+    @Option(names = {"-i", "--instruction"}, paramLabel = "TEXT",
+            description = "How to summarize, e.g. \"3 bullet points on the risks\" (ignored offline, except for its length).")
+    String instruction;
+
+    @Override
+    int run() {
+        CliContext ctx = ctx();
+        String text = Inputs.readText(file, ctx);
+        boolean offline = common.offline(ctx);
+        Summarizer summarizer = offline ? new ExtractiveSummarizer()
+                : new ChatModelSummarizer(common.client(ctx), common.model);
+        SummaryResult result = TextSummarizer.of(summarizer).summarize(text, instruction);
+        if (common.json) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("summary", result.summary());
+            json.put("offline", result.offline());
+            json.put("model", result.offline() ? null : common.model);
+            json.put("chunks", result.chunks());
+            json.put("summarizerCalls", result.summarizerCalls());
+            printJson(json);
+        } else {
+            ctx.out().println(result.summary().strip());
+            if (result.offline()) {
+                ctx.out().println();
+                ctx.out().println(OFFLINE_NOTE);
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.llamakit.apps.qa;
+
+import dev.llamakit.apps.text.Sentences;
+import dev.llamakit.apps.text.SupportingSentences;
+import dev.llamakit.chat.Message;
+import dev.llamakit.client.ChatModel;
+import dev.llamakit.client.ChatRequest;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Answers a question from a given context only: the seed guide's {@code answer_question}.
+ *
+ * <ul>
+ *   <li>{@link #withModel(ChatModel, String)} asks the model with the seed's prompts: the system message
+ *       {@value #SYSTEM_PROMPT} and the user message {@code "Context:\n" + context + "\n\nQuestion: " + question},
+ *       with {@code max_completion_tokens} {@value #DEFAULT_MAX_TOKENS}.</li>
+ *   <li>{@link #offline()} answers extractively: the context's {@link Sentences sentences} are scored against the
+ *       question ({@link SupportingSentences}: BM25 with coverage of the question's terms) and the best-supported
+ *       sentence(s) are the answer, in context order. When no sentence covers enough of the question the answer is
+ *       {@value #CANNOT_BE_DETERMINED}</li>
+ * </ul>
+ */
+public final class QuestionAnswerer {
+    /** The seed guide's system prompt for context-only answers. */
+    public static final String SYSTEM_PROMPT = "You are a precise question-answering assistant. When answering questions, "
+            + "use only the information provided in the context. If the answer cannot be determined from the context, say so.";
+    /** The seed's {@code max_tokens} of {@code answer_question}. */
+    public static final int DEFAULT_MAX_TOKENS = 150;
+    /** The offline answer when the context does not support one. */
+    public static final String CANNOT_BE_DETERMINED = "The answer cannot be determined from the context.";
+    /** The most sentences of an offline answer. */
+    public static final int OFFLINE_MAX_SENTENCES = 2;
+
+    private final ChatModel model;
+    private final String modelName;
+    private final int maxTokens;
+    private final double minCoverage;
+
+    private QuestionAnswerer(ChatModel model, String modelName, int maxTokens, double minCoverage) {
+        this.model = model;
+        this.modelName = modelName;
+        this.maxTokens = maxTokens;
+        this.minCoverage = minCoverage;
+    }
+
+    /** Answers with {@code model}, the seed's prompts and 150 completion tokens. */
+    public static QuestionAnswerer withModel(ChatModel model, String modelName) {
+        return withModel(model, modelName, DEFAULT_MAX_TOKENS);
+    }
+
+    /** Answers with {@code model}, the seed's prompts and at most {@code maxTokens} completion tokens. */
+    public static QuestionAnswerer withModel(ChatModel model, String modelName, int maxTokens) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(modelName, "modelName");
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
+        }
+        return new QuestionAnswerer(model, modelName, maxTokens, SupportingSentences.DEFAULT_MIN_COVERAGE);
+    }
+
+    /** Answers extractively, without a model. */
+    public static QuestionAnswerer offline() {
+        return new QuestionAnswerer(null, null, DEFAULT_MAX_TOKENS, SupportingSentences.DEFAULT_MIN_COVERAGE);
+    }
+
+    /** Whether answers are extracted from the context rather than written by a model. */
+    public boolean isOffline() {
+        return model == null;
+    }
+
+    /** The seed's user message for a context and a question. */
+    public static String userPrompt(String context, String question) {
+        return "Context:\n" + context + "\n\nQuestion: " + question;
+    }
+
+    /**
+     * Answers {@code question} from {@code context} only.
+     *
+     * @throws IllegalArgumentException when the question is blank
+     */
+    public Answer answer(String context, String question) {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(question, "question");
+        if (question.isBlank()) {
+            throw new IllegalArgumentException("the question is empty");
+        }
+        if (model != null) {
+            String text = model.chat(ChatRequest.builder()
+                    .model(modelName)
+                    .addMessage(Message.system(SYSTEM_PROMPT))
+                    .addMessage(Message.user(userPrompt(context, question)))
+                    .maxCompletionTokens(maxTokens)
+                    .build()).text().strip();
+            return new Answer(text, false, List.of());
+        }
+        List<Sentences.Sentence> support = SupportingSentences
+                .find(Sentences.split(context), question, OFFLINE_MAX_SENTENCES, minCoverage).stream()
+                .map(SupportingSentences.Scored::sentence)
+                .sorted(Comparator.comparingInt(Sentences.Sentence::start))
+                .toList();
+        if (support.isEmpty()) {
+            return new Answer(CANNOT_BE_DETERMINED, true, List.of());
+        }
+        String text = String.join(" ", support.stream().map(Sentences.Sentence::normalized).toList());
+        return new Answer(text, true, support);
+    }
+}

@@ -1,0 +1,229 @@
+package dev.llamakit.apps.summarize;
+
+import dev.llamakit.retrieval.Chunk;
+import dev.llamakit.retrieval.Document;
+import dev.llamakit.retrieval.chunk.SentenceChunker;
+import dev.llamakit.summarize.SummaryRequest;
+import dev.llamakit.summarize.Summarizer;
+import dev.llamakit.tokens.EstimatingTokenCounter;
+import dev.llamakit.tokens.TokenCounter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The summarizer service: the seed guide's {@code summarize_text} (no instruction) and {@code custom_summarize}
+ * (an instruction such as "in 3 bullet points focusing on solutions") over any {@link Summarizer}, for texts of
+ * any length.
+ *
+ * <p><b>Map-reduce.</b> A text of at most {@link Builder#chunkTokens(int) chunkTokens} tokens is summarized in one
+ * call. A longer one is split by a {@link SentenceChunker} (chunks of {@code chunkTokens}, no overlap), each chunk
+ * is summarized (the <em>map</em> calls, each allowed {@code min(maxTokens, chunkTokens / 4)} tokens so that every
+ * level shrinks the text about fourfold), and the chunk summaries, joined by blank lines, are summarized with the
+ * caller's instruction (the <em>reduce</em> call). When the joined summaries are themselves longer than
+ * {@code chunkTokens}, they are chunked and summarized again, level after level, until they fit.
+ *
+ * <p><b>Budget.</b> Every call costs the tokens of its text plus its {@code maxTokens}; the calls together may cost
+ * at most {@link Builder#budgetTokens(int) budgetTokens}. The map level's cost is checked before the first call and
+ * each further call before it is made; going over throws {@link IllegalStateException} naming the figures, so a
+ * too-long text fails fast instead of spending most of the budget.
+ *
+ * <p>Token counts are estimates ({@link EstimatingTokenCounter} unless another counter is given). Thread-safe when
+ * the summarizer is.
+ */
+public final class TextSummarizer {
+    /** The default largest text summarized in one call. */
+    public static final int DEFAULT_CHUNK_TOKENS = 8_000;
+    /** The default budget of all calls of one summary. */
+    public static final int DEFAULT_BUDGET_TOKENS = 1_000_000;
+    /** The seed's {@code max_tokens} of {@code summarize_text}. */
+    public static final int DEFAULT_SUMMARY_TOKENS = 150;
+    /** The seed's {@code max_tokens} of {@code custom_summarize}. */
+    public static final int DEFAULT_INSTRUCTED_SUMMARY_TOKENS = 200;
+    private static final int MAX_LEVELS = 16;
+
+    private final Summarizer summarizer;
+    private final int chunkTokens;
+    private final int budgetTokens;
+    private final Integer maxTokens;
+    private final TokenCounter counter;
+    private final SentenceChunker chunker;
+
+    private TextSummarizer(Builder b) {
+        this.summarizer = b.summarizer;
+        this.chunkTokens = b.chunkTokens;
+        this.budgetTokens = b.budgetTokens;
+        this.maxTokens = b.maxTokens;
+        this.counter = b.counter != null ? b.counter : new EstimatingTokenCounter();
+        this.chunker = SentenceChunker.builder().targetTokens(chunkTokens).overlapTokens(0).tokenCounter(counter).build();
+    }
+
+    /** A summarizer service with the defaults. */
+    public static TextSummarizer of(Summarizer summarizer) {
+        return builder(summarizer).build();
+    }
+
+    public static Builder builder(Summarizer summarizer) {
+        return new Builder(summarizer);
+    }
+
+    /** Whether {@code summarizer} is extractive (offline: no model writes the summary). */
+    public static boolean isExtractive(Summarizer summarizer) {
+        return summarizer instanceof ExtractiveSummarizer;
+    }
+
+    /** Whether this service's summarizer is extractive. */
+    public boolean isExtractive() {
+        return isExtractive(summarizer);
+    }
+
+    public Summarizer summarizer() {
+        return summarizer;
+    }
+
+    public int chunkTokens() {
+        return chunkTokens;
+    }
+
+    public int budgetTokens() {
+        return budgetTokens;
+    }
+
+    /**
+     * Summarizes {@code text}, following {@code instructionOrNull} when given.
+     *
+     * @throws IllegalArgumentException when the text is blank
+     * @throws IllegalStateException when summarizing would go over the token budget
+     */
+    public SummaryResult summarize(String text, String instructionOrNull) {
+        Objects.requireNonNull(text, "text");
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("nothing to summarize: the text is empty");
+        }
+        String instruction = instructionOrNull == null || instructionOrNull.isBlank() ? null : instructionOrNull.strip();
+        int summaryTokens = maxTokens != null ? maxTokens
+                : instruction == null ? DEFAULT_SUMMARY_TOKENS : DEFAULT_INSTRUCTED_SUMMARY_TOKENS;
+        Spend spend = new Spend();
+        String current = text;
+        int chunks = 1;
+        for (int level = 0; ; level++) {
+            int tokens = counter.count(current);
+            if (tokens <= chunkTokens) {
+                spend.charge(tokens + summaryTokens);
+                String summary = summarizer.summarize(new SummaryRequest(current, instruction, summaryTokens, null));
+                return new SummaryResult(summary.strip(), isExtractive(), chunks, spend.calls);
+            }
+            if (level >= MAX_LEVELS) {
+                throw new IllegalStateException("the summaries did not fit in " + chunkTokens + " tokens after "
+                        + MAX_LEVELS + " levels; raise chunkTokens");
+            }
+            List<Chunk> parts = chunker.chunk(Document.of("text", current)).stream()
+                    .filter(c -> !c.text().isBlank()).toList();
+            if (level == 0) {
+                chunks = parts.size();
+            }
+            int partTokens = Math.min(summaryTokens, Math.max(1, chunkTokens / 4));
+            long levelCost = 0;
+            for (Chunk c : parts) {
+                levelCost += counter.count(c.text()) + partTokens;
+            }
+            spend.check(levelCost);
+            List<String> summaries = new ArrayList<>(parts.size());
+            for (int i = 0; i < parts.size(); i++) {
+                Chunk c = parts.get(i);
+                spend.charge(counter.count(c.text()) + partTokens);
+                summaries.add(summarizer.summarize(new SummaryRequest(c.text(), partInstruction(instruction, i, parts.size()),
+                        partTokens, null)).strip());
+            }
+            String joined = String.join("\n\n", summaries.stream().filter(s -> !s.isBlank()).toList());
+            if (joined.isBlank()) {
+                throw new IllegalStateException("the summarizer returned only empty summaries");
+            }
+            if (counter.count(joined) >= tokens) {
+                throw new IllegalStateException("the chunk summaries (" + counter.count(joined)
+                        + " tokens) are not shorter than the text they summarize (" + tokens
+                        + " tokens); raise chunkTokens or lower the summary length");
+            }
+            current = joined;
+        }
+    }
+
+    /** The instruction of a map call: none without a user instruction (the seed's plain prompt), else the user's in context. */
+    static String partInstruction(String instruction, int index, int count) {
+        if (instruction == null) {
+            return null;
+        }
+        return "This is part " + (index + 1) + " of " + count + " of a longer text. Summarize it concisely, keeping "
+                + "what the final summary needs for this request: " + instruction;
+    }
+
+    private final class Spend {
+        long spent;
+        int calls;
+
+        void check(long cost) {
+            if (spent + cost > budgetTokens) {
+                throw new IllegalStateException("summarizing needs about " + (spent + cost) + " tokens, over the budget of "
+                        + budgetTokens + " tokens; raise budgetTokens or shorten the text");
+            }
+        }
+
+        void charge(long cost) {
+            check(cost);
+            spent += cost;
+            calls++;
+        }
+    }
+
+    /** Builds a {@link TextSummarizer}. */
+    public static final class Builder {
+        private final Summarizer summarizer;
+        private int chunkTokens = DEFAULT_CHUNK_TOKENS;
+        private int budgetTokens = DEFAULT_BUDGET_TOKENS;
+        private Integer maxTokens;
+        private TokenCounter counter;
+
+        private Builder(Summarizer summarizer) {
+            this.summarizer = Objects.requireNonNull(summarizer, "summarizer");
+        }
+
+        /** The largest text summarized in one call (default {@value #DEFAULT_CHUNK_TOKENS}); at least 16. */
+        public Builder chunkTokens(int chunkTokens) {
+            if (chunkTokens < 16) {
+                throw new IllegalArgumentException("chunkTokens must be at least 16, got " + chunkTokens);
+            }
+            this.chunkTokens = chunkTokens;
+            return this;
+        }
+
+        /** The most tokens all calls of one summary may cost (default {@value #DEFAULT_BUDGET_TOKENS}). */
+        public Builder budgetTokens(int budgetTokens) {
+            if (budgetTokens < 1) {
+                throw new IllegalArgumentException("budgetTokens must be positive, got " + budgetTokens);
+            }
+            this.budgetTokens = budgetTokens;
+            return this;
+        }
+
+        /**
+         * The length limit of every summary (default: the seed's 150 tokens without an instruction, 200 with one).
+         */
+        public Builder maxTokens(int maxTokens) {
+            if (maxTokens < 1) {
+                throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
+            }
+            this.maxTokens = maxTokens;
+            return this;
+        }
+
+        /** The counter that measures texts (default: a private {@link EstimatingTokenCounter}). */
+        public Builder tokenCounter(TokenCounter counter) {
+            this.counter = Objects.requireNonNull(counter, "counter");
+            return this;
+        }
+
+        public TextSummarizer build() {
+            return new TextSummarizer(this);
+        }
+    }
+}

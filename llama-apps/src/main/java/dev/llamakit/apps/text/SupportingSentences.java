@@ -1,0 +1,132 @@
+package dev.llamakit.apps.text;
+
+import dev.llamakit.memory.relevance.LexicalIndex;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Finds the sentences that best support an answer to a question, extractively: each candidate sentence is scored
+ * with BM25 ({@link LexicalIndex}, the sentences being the documents) against the question's terms, and its
+ * <em>coverage</em> is the share of the question's information its terms carry: the sum of the idf of the question
+ * terms it contains over the sum for all question terms (a term absent from every sentence gets the highest idf,
+ * so a question about something the text never mentions has low coverage everywhere). A sentence is support when
+ * its coverage reaches the threshold. Sentences rank by coverage, then by BM25 score, then by position: the best
+ * sentence comes first; a further sentence is added only when it
+ * covers a question term the chosen ones do not and scores at least half as well as the best. Words that only frame
+ * a question ("how does X <em>work</em>", "what does X <em>mean</em>") are not question terms.
+ */
+public final class SupportingSentences {
+    /** The default coverage a sentence needs to count as support. */
+    public static final double DEFAULT_MIN_COVERAGE = 0.5;
+
+    /** Words that frame a question ("how does X work", "what does X mean") rather than carry its content. */
+    static final Set<String> QUESTION_FRAME = Set.of("work", "mean", "happen", "explain", "describe", "tell", "know",
+            "please", "exactly", "actually", "get", "doe");
+
+    private SupportingSentences() {
+    }
+
+    /** A candidate sentence with its BM25 score and coverage, and its index in the candidate list. */
+    public record Scored(int index, Sentences.Sentence sentence, double score, double coverage) {
+    }
+
+    /**
+     * The supporting sentences of {@code candidates} for {@code question}, best first, at most {@code max}; empty
+     * when no sentence reaches {@code minCoverage}.
+     */
+    public static List<Scored> find(List<Sentences.Sentence> candidates, String question, int max, double minCoverage) {
+        Objects.requireNonNull(candidates, "candidates");
+        List<String> queryTerms = new ArrayList<>(new LinkedHashSet<>(LexicalIndex.terms(question)));
+        queryTerms.removeAll(QUESTION_FRAME);
+        if (candidates.isEmpty() || queryTerms.isEmpty() || max < 1) {
+            return List.of();
+        }
+        List<String> texts = candidates.stream().map(Sentences.Sentence::text).toList();
+        LexicalIndex index = LexicalIndex.of(texts);
+        List<Set<String>> termSets = new ArrayList<>();
+        Map<String, Integer> df = new HashMap<>();
+        for (String t : texts) {
+            Set<String> terms = new HashSet<>(LexicalIndex.terms(t));
+            termSets.add(terms);
+            terms.forEach(term -> df.merge(term, 1, Integer::sum));
+        }
+        int n = texts.size();
+        Map<String, Double> idf = new HashMap<>();
+        double totalIdf = 0;
+        for (String term : queryTerms) {
+            int f = df.getOrDefault(term, 0);
+            double v = Math.log(1 + (n - f + 0.5) / (f + 0.5));
+            idf.put(term, v);
+            totalIdf += v;
+        }
+        List<Scored> scored = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double covered = 0;
+            for (String term : queryTerms) {
+                if (termSets.get(i).contains(term)) {
+                    covered += idf.get(term);
+                }
+            }
+            double coverage = totalIdf == 0 ? 0 : covered / totalIdf;
+            if (coverage >= minCoverage && coverage > 0) {
+                scored.add(new Scored(i, candidates.get(i), index.score(i, queryTerms), coverage));
+            }
+        }
+        // a heading, a table row or a fragment repeats the question's words without answering it: prose first
+        scored.sort(Comparator.comparing((Scored s) -> !isProse(s.sentence().text()))
+                .thenComparingDouble((Scored s) -> -Math.round(s.coverage() * 100))
+                .thenComparingDouble(s -> -s.score())
+                .thenComparingInt(Scored::index));
+        List<Scored> chosen = new ArrayList<>();
+        Set<String> coveredTerms = new HashSet<>();
+        Set<String> seenTexts = new HashSet<>();
+        for (Scored s : scored) {
+            if (chosen.size() >= max) {
+                break;
+            }
+            String key = s.sentence().normalized().toLowerCase(java.util.Locale.ROOT);
+            if (!seenTexts.add(key)) {
+                continue;
+            }
+            Set<String> terms = termSets.get(s.index());
+            if (chosen.isEmpty()) {
+                chosen.add(s);
+            } else {
+                double best = chosen.get(0).score();
+                boolean addsTerm = queryTerms.stream().anyMatch(t -> terms.contains(t) && !coveredTerms.contains(t));
+                if (addsTerm && s.score() >= best / 2) {
+                    chosen.add(s);
+                } else {
+                    continue;
+                }
+            }
+            queryTerms.stream().filter(terms::contains).forEach(coveredTerms::add);
+        }
+        return chosen;
+    }
+
+    /** Whether a sentence reads as prose: at least six words, and not a heading, table row, list marker or code. */
+    static boolean isProse(String text) {
+        String t = text.strip();
+        if (t.startsWith("#") || t.startsWith("|") || t.startsWith("```") || t.startsWith(">")) {
+            return false;
+        }
+        int words = 0;
+        boolean inWord = false;
+        for (int i = 0; i < t.length(); i++) {
+            boolean letter = Character.isLetterOrDigit(t.charAt(i));
+            if (letter && !inWord) {
+                words++;
+            }
+            inWord = letter;
+        }
+        return words >= 6;
+    }
+}

@@ -1,0 +1,383 @@
+package dev.llamakit.apps.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llamakit.testkit.LlamaTestServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every command end to end: against the loopback test server, offline on the project's docs, and on bad input. */
+class LlamaCliTest {
+    static final String KEY = "test-key-123";
+    static final Path DOCS = Path.of("../docs").toAbsolutePath().normalize();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static LlamaTestServer server;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() {
+        server = LlamaTestServer.builder().apiKey(KEY).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    record Run(int code, String out, String err) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(out);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + out, e);
+            }
+        }
+
+        /** A failure: exactly one line on stderr, no stack trace. */
+        Run oneLineError(int expected) {
+            assertThat(code).as("exit code; err=%s", err).isEqualTo(expected);
+            assertThat(err.strip().lines().count()).as("stderr lines: %s", err).isEqualTo(1);
+            assertThat(err).doesNotContain("\tat ");
+            return this;
+        }
+    }
+
+    Run withInput(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CliContext ctx = CliContext.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), tmp.resolve("home"));
+        int code = LlamaCli.run(ctx, args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    Run run(String... args) {
+        return withInput("", args);
+    }
+
+    /** Online options: the test server and its key, given explicitly. */
+    static String[] online(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--base-url", server.baseUrl(), "--api-key", KEY));
+        return all.toArray(String[]::new);
+    }
+
+    static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    // ---- models
+
+    @Test
+    void modelsOnlineListsTheServersModels() {
+        Run r = run(online("models"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains(server.models().get(0));
+        Run j = run(online("models", "--json"));
+        assertThat(j.json().get("models").get(0).get("id").asText()).isEqualTo(server.models().get(0));
+    }
+
+    @Test
+    void modelsOfflineIsAnInputError() {
+        Run r = run("models").oneLineError(2);
+        assertThat(r.err()).contains("needs a server");
+        run("models", "--offline", "--api-key", KEY).oneLineError(2);
+    }
+
+    @Test
+    void wrongKeyIs401AndAServiceError() {
+        Run r = run("models", "--base-url", server.baseUrl(), "--api-key", "wrong").oneLineError(3);
+        assertThat(r.err()).contains("401").doesNotContain("wrong");
+        run("summarize", DOCS.resolve("client.md").toString(), "--base-url", server.baseUrl(), "--api-key", "wrong")
+                .oneLineError(3);
+    }
+
+    @Test
+    void unreachableServerIsAServiceError() throws IOException {
+        Run r = run("models", "--base-url", "http://127.0.0.1:" + closedPort() + "/v1", "--api-key", KEY).oneLineError(3);
+        assertThat(r.err()).contains("cannot reach");
+    }
+
+    // ---- summarize
+
+    @Test
+    void summarizeOfflineOnRealText() {
+        Run r = run("summarize", DOCS.resolve("memory.md").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains(AppCommand.OFFLINE_NOTE);
+        assertThat(r.out().length()).isGreaterThan(100);
+        JsonNode j = run("summarize", DOCS.resolve("memory.md").toString(), "--json").json();
+        assertThat(j.get("offline").asBoolean()).isTrue();
+        assertThat(j.get("summary").asText()).isNotBlank();
+        assertThat(j.get("chunks").asInt()).isPositive();
+    }
+
+    @Test
+    void summarizeReadsStandardInput() {
+        String text = "Lisbon is the capital of Portugal. It lies on the Tagus. Trams climb its hills. "
+                + "The city was rebuilt after the 1755 earthquake. Its port shaped its history.";
+        Run r = withInput(text, "summarize", "-");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains(AppCommand.OFFLINE_NOTE);
+    }
+
+    @Test
+    void summarizeOnlineUsesTheModel() {
+        Run r = run(online("summarize", DOCS.resolve("client.md").toString(), "--instruction", "three bullets"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Echo:").doesNotContain(AppCommand.OFFLINE_NOTE);
+        JsonNode j = run(online("summarize", DOCS.resolve("client.md").toString(), "--json")).json();
+        assertThat(j.get("offline").asBoolean()).isFalse();
+        assertThat(j.get("model").asText()).isEqualTo(CommonOptions.DEFAULT_MODEL);
+    }
+
+    @Test
+    void badFilesAreInputErrors() throws IOException {
+        Path empty = Files.writeString(tmp.resolve("empty.txt"), "  \n");
+        Path binary = Files.write(tmp.resolve("image.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2});
+        Path latin1 = Files.write(tmp.resolve("latin1.txt"), new byte[] {'c', 'a', 'f', (byte) 0xE9});
+        assertThat(run("summarize", tmp.resolve("missing.txt").toString()).oneLineError(2).err()).contains("no such file");
+        assertThat(run("summarize", empty.toString()).oneLineError(2).err()).contains("empty");
+        assertThat(run("summarize", binary.toString()).oneLineError(2).err()).contains("binary");
+        assertThat(run("summarize", latin1.toString()).oneLineError(2).err()).contains("not UTF-8");
+        assertThat(run("summarize", tmp.toString()).oneLineError(2).err()).contains("folder");
+        run("ask", "--context", binary.toString(), "what?").oneLineError(2);
+        withInput("", "summarize").oneLineError(2);
+    }
+
+    // ---- ask
+
+    @Test
+    void askOfflineAnswersFromTheContext() throws IOException {
+        Path context = Files.writeString(tmp.resolve("ctx.txt"),
+                "The Eiffel Tower is in Paris. It was completed in 1889. It is 330 metres tall. "
+                        + "Gustave Eiffel's company built it for the World's Fair.");
+        Run r = run("ask", "--context", context.toString(), "When", "was", "the", "tower", "completed?");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1889").contains(AppCommand.OFFLINE_NOTE);
+        JsonNode j = run("ask", "--context", context.toString(), "How tall is it?", "--json").json();
+        assertThat(j.get("offline").asBoolean()).isTrue();
+        assertThat(j.get("answer").asText()).contains("330");
+    }
+
+    @Test
+    void askOnlineUsesTheModel() throws IOException {
+        Path context = Files.writeString(tmp.resolve("ctx.txt"), "The meeting is on Tuesday.");
+        Run r = run(online("ask", "--context", context.toString(), "When is the meeting?"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Echo:").doesNotContain(AppCommand.OFFLINE_NOTE);
+    }
+
+    @Test
+    void askWithoutContextIsAUsageError() {
+        Run r = run("ask", "what?");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("--context");
+    }
+
+    // ---- rag
+
+    @Test
+    void ragAskOfflineFromTheProjectDocs() {
+        Run r = run("rag", "ask", "--docs", DOCS.toString(), "How does the summarization memory work?");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Sources:").containsPattern("\\[1] .+ \u2014 .+\\.md \\(\\d+\u2013\\d+\\)")
+                .contains(AppCommand.OFFLINE_NOTE);
+        JsonNode j = run("rag", "ask", "--docs", DOCS.toString(), "--retriever", "keyword", "--top-k", "3", "--json",
+                "How are summaries persisted?").json();
+        assertThat(j.get("offline").asBoolean()).isTrue();
+        assertThat(j.get("cited").size() + j.get("uncited").size()).isBetween(1, 3);
+        assertThat(j.get("filesLoaded").asInt()).isPositive();
+    }
+
+    @Test
+    void ragAskOnlineSendsNumberedPassages() {
+        server.clearRecorded();
+        Run r = run(online("rag", "ask", "--docs", DOCS.toString(), "How are retries configured?"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Echo:").doesNotContain(AppCommand.OFFLINE_NOTE);
+        assertThat(server.requests()).isNotEmpty();
+    }
+
+    @Test
+    void ragIndexThenAskFromTheIndex() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("docs"));
+        Files.copy(DOCS.resolve("memory.md"), folder.resolve("memory.md"));
+        Files.copy(DOCS.resolve("client.md"), folder.resolve("client.md"));
+        Files.write(folder.resolve("blob.txt"), new byte[] {'a', 0, 'b'});
+        Path index = tmp.resolve("index");
+
+        Run r = run("rag", "index", folder.toString(), "--index", index.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("2 added").contains("1 skipped").contains("blob.txt");
+        assertThat(r.err()).isEmpty(); // not a terminal: no progress line
+
+        JsonNode again = run("rag", "index", folder.toString(), "--index", index.toString(), "--json").json();
+        assertThat(again.get("unchanged").asInt()).isEqualTo(2);
+        assertThat(again.get("added").asInt()).isZero();
+        assertThat(again.get("skippedFiles").get(0).get("path").asText()).isEqualTo("blob.txt");
+
+        Run ask = run("rag", "ask", "--index", index.toString(), "How is the conversation file written?");
+        assertThat(ask.code()).as(ask.err()).isZero();
+        assertThat(ask.out()).contains("Sources:").contains("memory.md");
+    }
+
+    @Test
+    void ragBadInput() {
+        assertThat(run("rag", "ask", "--index", tmp.resolve("none").toString(), "q").oneLineError(2).err())
+                .contains("no index");
+        assertThat(run("rag", "ask", "--docs", DOCS.toString(), "--retriever", "dense", "q").oneLineError(2).err())
+                .contains("unknown retriever 'dense'").contains("bm25");
+        run("rag", "ask", "--docs", tmp.resolve("nope").toString(), "q").oneLineError(2);
+        run("rag", "index", tmp.resolve("nope").toString(), "--index", tmp.resolve("i").toString()).oneLineError(2);
+        assertThat(run("rag", "ask", "--docs", "a", "--index", "b", "q").code()).isEqualTo(1);
+    }
+
+    @Test
+    void ragAskOnAFolderWithoutDocumentsIsAnInputError() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("binaries"));
+        Files.write(folder.resolve("x.txt"), new byte[] {0, 1, 2});
+        assertThat(run("rag", "ask", "--docs", folder.toString(), "q").oneLineError(2).err()).contains("no documents");
+    }
+
+    // ---- eval
+
+    @Test
+    void evalBeirOnATinyCollection() throws IOException {
+        Path beir = Files.createDirectories(tmp.resolve("tiny"));
+        Files.writeString(beir.resolve("corpus.jsonl"), String.join("\n",
+                "{\"_id\":\"d1\",\"title\":\"Cats\",\"text\":\"Cats purr and sleep most of the day.\"}",
+                "{\"_id\":\"d2\",\"title\":\"Dogs\",\"text\":\"Dogs bark at the postman.\"}",
+                "{\"_id\":\"d3\",\"title\":\"Fish\",\"text\":\"Fish swim in schools.\"}") + "\n");
+        Files.writeString(beir.resolve("queries.jsonl"), "{\"_id\":\"q1\",\"text\":\"why do cats purr\"}\n"
+                + "{\"_id\":\"q2\",\"text\":\"dogs barking\"}\n");
+        Files.writeString(beir.resolve("qrels-test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n");
+        Run r = run("eval", "beir", beir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("nDCG@10     1.0000").contains("Recall@100  1.0000").contains("MRR@10      1.0000");
+        JsonNode j = run("eval", "beir", beir.toString(), "--retriever", "keyword", "--json").json();
+        assertThat(j.get("queries").asInt()).isEqualTo(2);
+        assertThat(j.get("ndcgAt10").asDouble()).isBetween(0.0, 1.0);
+        assertThat(run("eval", "beir", beir.toString(), "--retriever", "nope").oneLineError(2).err()).contains("nope");
+        run("eval", "beir", tmp.resolve("missing").toString()).oneLineError(2);
+    }
+
+    @Test
+    void evalBeirOnSciFactWhenPresent() {
+        Path scifact = sciFact();
+        org.junit.jupiter.api.Assumptions.assumeTrue(scifact != null,
+                "no SciFact: shared/data/beir/scifact above the module, -Dllamakit.beir.dir or LLAMAKIT_BEIR_DIR");
+        JsonNode j = run("eval", "beir", scifact.toString(), "--json", "--threads", "4").json();
+        assertThat(j.get("ndcgAt10").asDouble()).isEqualTo(0.6789);
+        assertThat(j.get("recallAt100").asDouble()).isEqualTo(0.9253);
+        assertThat(j.get("mrrAt10").asDouble()).isEqualTo(0.6457);
+    }
+
+    /** SciFact as the retrieval tests find it: {@code shared/data/beir/scifact} in a folder above, or the property/env. */
+    static Path sciFact() {
+        String given = System.getProperty("llamakit.beir.dir", System.getenv("LLAMAKIT_BEIR_DIR"));
+        if (given != null && Files.isDirectory(Path.of(given, "scifact"))) {
+            return Path.of(given, "scifact");
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolve("shared/data/beir/scifact");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    // ---- chat
+
+    @Test
+    void chatStreamsAnswersAndRunsSlashCommands() {
+        Run r = withInput("Hello there\n/history\n/memory\n/help\n/bogus\n/exit\nnever read\n", online("chat"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Echo: Hello there")
+                .contains("user: Hello there").contains("assistant: Echo: Hello there")
+                .contains("memory: sliding-window").contains("last turn sent")
+                .contains("/reset").contains("unknown command /bogus")
+                .doesNotContain("never read");
+    }
+
+    @Test
+    void chatSessionsResume() {
+        Path sessions = tmp.resolve("sessions");
+        Run first = withInput("My name is Ada.\n", online("chat", "--session", "ada", "--sessions-dir", sessions.toString()));
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("(new)");
+        Run second = withInput("/history\n/save\n/save " + tmp.resolve("chat.md") + "\n",
+                online("chat", "--session", "ada", "--sessions-dir", sessions.toString()));
+        assertThat(second.out()).contains("resumed, 2 messages").contains("user: My name is Ada.")
+                .contains("saved in").contains("saved 2 messages");
+        assertThat(tmp.resolve("chat.md")).content().contains("My name is Ada.");
+    }
+
+    @Test
+    void chatResetAndMemoryOptions() {
+        Run r = withInput("one\n/reset\n/history\n", online("chat", "--memory", "summarization", "--memory-option",
+                "recent-messages=8"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("new conversation").contains("(no messages yet)");
+    }
+
+    @Test
+    void chatJsonLines() throws IOException {
+        Run r = withInput("first\nsecond\n", online("chat", "--json"));
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().strip().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(JSON.readTree(lines.get(1)).get("reply").asText()).isEqualTo("Echo: second");
+    }
+
+    @Test
+    void chatBadInput() throws IOException {
+        assertThat(withInput("hi\n", "chat").oneLineError(2).err()).contains("needs a model");
+        assertThat(withInput("hi\n", online("chat", "--memory", "goldfish")).oneLineError(2).err())
+                .contains("unknown memory strategy 'goldfish'").contains("sliding-window");
+        withInput("hi\n", online("chat", "--memory", "sliding-window", "--memory-option", "colour=blue")).oneLineError(2);
+        withInput("hi\n", "chat", "--base-url", server.baseUrl(), "--api-key", "wrong").oneLineError(3);
+        withInput("hi\n", "chat", "--base-url", "http://127.0.0.1:" + closedPort() + "/v1", "--api-key", KEY).oneLineError(3);
+    }
+
+    // ---- usage
+
+    @Test
+    void usageErrorsExitWithOne() {
+        assertThat(run("frobnicate").code()).isEqualTo(1);
+        assertThat(run("summarize", "--no-such-option").code()).isEqualTo(1);
+        assertThat(run("models", "--dialect", "klingon", "--api-key", KEY).code()).isEqualTo(1);
+        assertThat(run().code()).isEqualTo(1);
+        Run help = run("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("chat").contains("summarize").contains("rag").contains("eval");
+    }
+
+    @Test
+    void progressLine() {
+        assertThat(ProgressRetriever.line(50, 200, 5_000_000_000L)).contains("50/200 files").contains("10.0 files/s")
+                .contains("ETA 15 s");
+        assertThat(ProgressRetriever.formatSeconds(75)).isEqualTo("1 min 15 s");
+    }
+}
