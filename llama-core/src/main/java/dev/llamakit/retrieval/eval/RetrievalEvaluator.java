@@ -2,8 +2,6 @@ package dev.llamakit.retrieval.eval;
 
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.Retriever;
-import dev.llamakit.retrieval.Retrievers;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -202,56 +200,6 @@ public final class RetrievalEvaluator {
             hits.add(new ScoredDocument(c.chunk().documentId(), c.score()));
         }
         return hits;
-    }
-
-    /**
-     * Indexes a BEIR folder into a retriever from the classpath and prints the figures:
-     * {@code RetrievalEvaluator <data-folder> [retriever] [key=value ...] [--run FILE] [--top-k N] [--keep-query-id]
-     * [--retriever-order] [--threads N]}. The retriever defaults to {@code bm25}.
-     */
-    public static void main(String[] args) {
-        if (args.length == 0 || args[0].equals("--help")) {
-            System.out.println("usage: RetrievalEvaluator <beir-folder> [retriever] [option=value ...]"
-                    + " [--run FILE] [--top-k N] [--keep-query-id] [--retriever-order] [--threads N]");
-            return;
-        }
-        Path folder = Path.of(args[0]);
-        String name = "bm25";
-        Map<String, String> options = new LinkedHashMap<>();
-        Path runFile = null;
-        Builder builder = builder();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--run" -> runFile = Path.of(args[++i]);
-                case "--top-k" -> builder.topK(Integer.parseInt(args[++i]));
-                case "--threads" -> builder.threads(Integer.parseInt(args[++i]));
-                case "--keep-query-id" -> builder.removeQueryIdHits(false);
-                case "--retriever-order" -> builder.tieBreak(TieBreak.RETRIEVER_ORDER);
-                default -> {
-                    int eq = a.indexOf('=');
-                    if (eq > 0) {
-                        options.put(a.substring(0, eq), a.substring(eq + 1));
-                    } else if (i == 1) {
-                        name = a;
-                    } else {
-                        throw new IllegalArgumentException("unexpected argument '" + a + "'");
-                    }
-                }
-            }
-        }
-        RetrievalEvaluator evaluator = builder.build();
-        BeirDataset dataset = BeirDataset.open(folder);
-        try (Retriever retriever = Retrievers.create(name, options)) {
-            long n = evaluator.index(dataset, retriever);
-            EvaluationReport report = evaluator.evaluate(dataset, retriever);
-            System.out.println(folder.getFileName() + " (" + n + " documents), " + name + " " + options + ": "
-                    + report.summary());
-            if (runFile != null) {
-                report.writeTrecRun(runFile, name);
-                System.out.println("run written to " + runFile);
-            }
-        }
     }
 
     /** Builds a {@link RetrievalEvaluator}. */
