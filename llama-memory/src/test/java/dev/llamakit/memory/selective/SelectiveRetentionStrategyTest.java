@@ -1,5 +1,6 @@
 package dev.llamakit.memory.selective;
 
+import dev.llamakit.memory.testing.TestTranscript;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

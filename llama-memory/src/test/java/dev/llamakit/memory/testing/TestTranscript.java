@@ -1,4 +1,4 @@
-package dev.llamakit.memory.selective;
+package dev.llamakit.memory.testing;
 
 import dev.llamakit.chat.AssistantMessage;
 import dev.llamakit.chat.Message;
@@ -13,21 +13,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Builds transcripts for the selective-retention tests. */
-final class TestTranscript {
+/** Builds transcripts for the memory-strategy tests. */
+public final class TestTranscript {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private final List<TranscriptEntry> entries = new ArrayList<>();
 
-    TestTranscript user(String text, EntryFlag... flags) {
+    public TestTranscript user(String text, EntryFlag... flags) {
         return add(UserMessage.of(text), flags);
     }
 
-    TestTranscript assistant(String text) {
+    public TestTranscript assistant(String text) {
         return add(new AssistantMessage(text, List.of(), StopReason.STOP));
     }
 
     /** An assistant message calling one tool per id, followed by the results. */
-    TestTranscript toolBlock(String... ids) {
+    public TestTranscript toolBlock(String... ids) {
         List<ToolCall> calls = new ArrayList<>();
         for (String id : ids) {
             calls.add(new ToolCall(id, "lookup", "{\"q\":\"" + id + "\"}"));
@@ -40,19 +40,19 @@ final class TestTranscript {
     }
 
     /** {@code n} question/answer exchanges. */
-    TestTranscript exchanges(int n) {
+    public TestTranscript exchanges(int n) {
         for (int i = 0; i < n; i++) {
             user("question " + entries.size()).assistant("answer " + entries.size());
         }
         return this;
     }
 
-    TestTranscript add(Message message, EntryFlag... flags) {
+    public TestTranscript add(Message message, EntryFlag... flags) {
         entries.add(new TranscriptEntry(entries.size(), message, T0.plusSeconds(entries.size()), Set.of(flags), null));
         return this;
     }
 
-    Transcript build() {
+    public Transcript build() {
         return Transcript.of(entries);
     }
 }
