@@ -22,6 +22,8 @@ import java.util.stream.StreamSupport;
  *
  * @throws TruncatedStreamException (from iteration) when the stream ends before its end marker
  * @throws StreamErrorException (from iteration) when the server reports an error inside the stream
+ * @throws StreamCancelledException (from iteration) when {@link #close()} was called, e.g. from another thread,
+ *         before the stream ended
  */
 public interface ChatStream extends AutoCloseable, Iterable<ChatStreamEvent> {
 

@@ -42,6 +42,37 @@ class AsyncAndCancellationTest {
     }
 
     @Test
+    void closingAStreamFromAnotherThreadFailsTheIterationInsteadOfEndingItQuietly() throws Exception {
+        extension.server().enqueue(ScriptedReply.sseRepeating(EVENT, 200_000, END));
+        ChatStream stream = client().stream(ask("long"));
+        StringBuilder text = new StringBuilder();
+        assertThatThrownBy(() -> stream.onText(t -> {
+            text.append(t);
+            if (text.length() == "tick tick ".length()) {
+                Thread closer = new Thread(stream::close); // as a Ctrl-C handler does
+                closer.start();
+                try {
+                    closer.join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        })).isInstanceOf(StreamCancelledException.class)
+                .satisfies(e -> assertThat(((StreamCancelledException) e).partial().text()).startsWith("tick tick "));
+        assertThatThrownBy(stream::collect).as("every later call fails the same way")
+                .isInstanceOf(StreamCancelledException.class);
+        assertThat(extension.server().takeStreamOutcome(WAIT).clientDisconnected()).isTrue();
+    }
+
+    @Test
+    void closingAFinishedStreamChangesNothing() {
+        ChatStream stream = client().stream(ask("short"));
+        ChatResponse reply = stream.collect();
+        stream.close();
+        assertThat(reply.text()).isEqualTo("Echo: short");
+    }
+
+    @Test
     void chatAsyncCompletesWithTheReply() throws Exception {
         ChatResponse response = client().chatAsync(ask("async hello")).get(20, TimeUnit.SECONDS);
         assertThat(response.text()).isEqualTo("Echo: async hello");

@@ -104,9 +104,7 @@ final class ChatCommand extends AppCommand {
         Runnable restore = () -> { };
         try {
             conversation = newConversation(session != null ? session : "chat-" + UUID.randomUUID());
-            if (ctx.terminal()) {
-                restore = InterruptHandler.install(this::interrupt);
-            }
+            restore = ctx.interrupts().apply(this::interrupt);
             return repl(ctx);
         } finally {
             restore.run();

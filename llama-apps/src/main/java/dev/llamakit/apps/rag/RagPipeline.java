@@ -1,6 +1,7 @@
 package dev.llamakit.apps.rag;
 
 import dev.llamakit.apps.text.Sentences;
+import dev.llamakit.apps.text.Headings;
 import dev.llamakit.apps.text.SupportingSentences;
 import dev.llamakit.chat.Message;
 import dev.llamakit.client.ChatModel;
@@ -45,6 +46,12 @@ public final class RagPipeline {
     public static final int DEFAULT_TOP_K = 5;
     /** The most sentences of an offline answer. */
     public static final int OFFLINE_MAX_SENTENCES = 3;
+    /**
+     * The coverage a sentence needs to be cited offline. Lower than {@link SupportingSentences#DEFAULT_MIN_COVERAGE}
+     * because a retrieved passage's title and section heading count toward it and documentation paraphrases the
+     * question; chosen on the eight questions about this project's documentation listed in {@code docs/apps.md}.
+     */
+    public static final double OFFLINE_MIN_COVERAGE = 0.4;
     private static final int SNIPPET_CHARS = 240;
 
     private final Retriever retriever;
@@ -127,15 +134,23 @@ public final class RagPipeline {
 
     private static String extract(String question, List<RetrievedChunk> hits) {
         List<Sentences.Sentence> candidates = new ArrayList<>();
+        List<String> contexts = new ArrayList<>();
         List<Integer> owner = new ArrayList<>();
         for (int i = 0; i < hits.size(); i++) {
-            for (Sentences.Sentence s : Sentences.split(hits.get(i).chunk().text())) {
+            Chunk chunk = hits.get(i).chunk();
+            String heading = "";
+            for (Sentences.Sentence s : Sentences.split(chunk.text())) {
+                if (Headings.isHeading(chunk.text(), s)) {
+                    heading = s.text();
+                    continue;
+                }
                 candidates.add(s);
+                contexts.add(chunk.title() + "\n" + heading);
                 owner.add(i + 1);
             }
         }
-        List<SupportingSentences.Scored> best = SupportingSentences.find(candidates, question, OFFLINE_MAX_SENTENCES,
-                SupportingSentences.DEFAULT_MIN_COVERAGE);
+        List<SupportingSentences.Scored> best = SupportingSentences.find(candidates, contexts, question,
+                OFFLINE_MAX_SENTENCES, OFFLINE_MIN_COVERAGE);
         if (best.isEmpty()) {
             return CANNOT_BE_DETERMINED;
         }

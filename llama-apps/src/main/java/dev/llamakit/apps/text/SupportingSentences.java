@@ -21,6 +21,12 @@ import java.util.Set;
  * sentence comes first; a further sentence is added only when it
  * covers a question term the chosen ones do not and scores at least half as well as the best. Words that only frame
  * a question ("how does X <em>work</em>", "what does X <em>mean</em>") are not question terms.
+ * <p>
+ * A sentence may come with a <em>context</em>: the title of its document and the heading of its section. The
+ * context's terms count toward coverage (a sentence under the heading "Summarization" is about summarization even if
+ * it never says the word) but not toward the BM25 score, so among equally covering sentences those that say the
+ * words themselves come first. Sentences that quote the question itself (an example of asking it, not an answer)
+ * and lines of code or shell commands are never support.
  */
 public final class SupportingSentences {
     /** The default coverage a sentence needs to count as support. */
@@ -42,7 +48,21 @@ public final class SupportingSentences {
      * when no sentence reaches {@code minCoverage}.
      */
     public static List<Scored> find(List<Sentences.Sentence> candidates, String question, int max, double minCoverage) {
+        return find(candidates, java.util.Collections.nCopies(candidates.size(), ""), question, max, minCoverage);
+    }
+
+    /**
+     * Like {@link #find(List, String, int, double)}, with {@code contexts.get(i)} the context (document title, section
+     * heading) of {@code candidates.get(i)}; its terms count toward coverage.
+     */
+    public static List<Scored> find(List<Sentences.Sentence> candidates, List<String> contexts, String question, int max,
+                                    double minCoverage) {
         Objects.requireNonNull(candidates, "candidates");
+        Objects.requireNonNull(contexts, "contexts");
+        if (contexts.size() != candidates.size()) {
+            throw new IllegalArgumentException("one context per candidate: " + contexts.size() + " contexts for "
+                    + candidates.size() + " candidates");
+        }
         List<String> queryTerms = new ArrayList<>(new LinkedHashSet<>(LexicalIndex.terms(question)));
         queryTerms.removeAll(QUESTION_FRAME);
         if (candidates.isEmpty() || queryTerms.isEmpty() || max < 1) {
@@ -51,12 +71,15 @@ public final class SupportingSentences {
         List<String> texts = candidates.stream().map(Sentences.Sentence::text).toList();
         LexicalIndex index = LexicalIndex.of(texts);
         List<Set<String>> termSets = new ArrayList<>();
+        List<Set<String>> contextTerms = new ArrayList<>();
         Map<String, Integer> df = new HashMap<>();
-        for (String t : texts) {
-            Set<String> terms = new HashSet<>(LexicalIndex.terms(t));
+        for (int i = 0; i < texts.size(); i++) {
+            Set<String> terms = new HashSet<>(LexicalIndex.terms(texts.get(i)));
             termSets.add(terms);
             terms.forEach(term -> df.merge(term, 1, Integer::sum));
+            contextTerms.add(new HashSet<>(LexicalIndex.terms(Objects.requireNonNull(contexts.get(i), "context"))));
         }
+        String questionKey = letters(question);
         int n = texts.size();
         Map<String, Double> idf = new HashMap<>();
         double totalIdf = 0;
@@ -68,9 +91,12 @@ public final class SupportingSentences {
         }
         List<Scored> scored = new ArrayList<>();
         for (int i = 0; i < n; i++) {
+            if (isCode(texts.get(i)) || (!questionKey.isEmpty() && letters(texts.get(i)).contains(questionKey))) {
+                continue;
+            }
             double covered = 0;
             for (String term : queryTerms) {
-                if (termSets.get(i).contains(term)) {
+                if (termSets.get(i).contains(term) || contextTerms.get(i).contains(term)) {
                     covered += idf.get(term);
                 }
             }
@@ -91,7 +117,9 @@ public final class SupportingSentences {
             if (chosen.size() >= max) {
                 break;
             }
-            String key = s.sentence().normalized().toLowerCase(java.util.Locale.ROOT);
+            // a quoted earlier answer ("... [1]") is the same sentence as its source
+            String key = s.sentence().normalized().replaceAll("\\s*\\[\\d+(,\\s*\\d+)*]", "")
+                    .toLowerCase(java.util.Locale.ROOT).strip();
             if (!seenTexts.add(key)) {
                 continue;
             }
@@ -110,6 +138,19 @@ public final class SupportingSentences {
             queryTerms.stream().filter(terms::contains).forEach(coveredTerms::add);
         }
         return chosen;
+    }
+
+    /** The letters and digits of {@code text}, lower-cased, single-spaced: to spot a quoted question. */
+    private static String letters(String text) {
+        return text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
+    }
+
+    /** Whether a sentence is a line of code or a shell command rather than prose: calls, statements, prompts. */
+    static boolean isCode(String text) {
+        String t = text.strip();
+        return t.startsWith("./") || t.startsWith("$ ") || t.startsWith("mvn") || t.startsWith("java ")
+                || t.endsWith(";") || t.endsWith("{") || t.contains("(\"") || t.contains("\")")
+                || t.contains("->") || t.contains(" = new ");
     }
 
     /** Whether a sentence reads as prose: at least six words, and not a heading, table row, list marker or code. */

@@ -16,6 +16,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.llamakit.retrieval.Document;
+import dev.llamakit.retrieval.Retriever;
+import dev.llamakit.retrieval.Retrievers;
+import dev.llamakit.testkit.ScriptedReply;
+import dev.llamakit.testkit.StreamOutcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -372,6 +383,85 @@ class LlamaCliTest {
         Run help = run("--help");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("chat").contains("summarize").contains("rag").contains("eval");
+    }
+
+    @Test
+    void ctrlCCancelsTheAnswerNotTheChat() throws Exception {
+        StringBuilder words = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            words.append("word").append(i).append(' ');
+        }
+        server.clearRecorded();
+        server.enqueue(ScriptedReply.text(words.toString().strip()).withEventDelay(Duration.ofMillis(50)));
+        AtomicReference<Runnable> ctrlC = new AtomicReference<>();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CliContext ctx = new CliContext(new ByteArrayInputStream("tell me a long story\nafter\n/history\n"
+                .getBytes(StandardCharsets.UTF_8)), new PrintWriter(out, true), new PrintWriter(err, true),
+                name -> null, false, tmp.resolve("home"), handler -> {
+                    ctrlC.set(handler);
+                    return () -> ctrlC.set(null);
+                });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> code = pool.submit(() -> LlamaCli.run(ctx, online("chat")));
+            // Ctrl-C once the answer has started streaming (a bounded wait for a condition, not a timing assertion)
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!out.toString().contains("word1 ") && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(out.toString()).as("the answer started streaming").contains("word1 ");
+            ctrlC.get().run();
+            assertThat(code.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(out.toString()).contains("[answer cancelled]")
+                .doesNotContain("word199")
+                .contains("Echo: after") // the chat went on
+                .contains("user (unanswered): tell me a long story")
+                .doesNotContain("assistant: word0"); // a cancelled answer is not recorded as if it were complete
+        assertThat(ctrlC.get()).as("the handler is removed when the chat ends").isNull();
+        // two streams: the cancelled one (the server sees the client go) and the next turn's, in the order they ended
+        List<StreamOutcome> outcomes = List.of(server.takeStreamOutcome(Duration.ofSeconds(30)),
+                server.takeStreamOutcome(Duration.ofSeconds(30)));
+        assertThat(outcomes).filteredOn(o -> !o.completed() && o.clientDisconnected()).hasSize(1);
+        assertThat(outcomes).filteredOn(StreamOutcome::completed).hasSize(1);
+    }
+
+    @Test
+    void ragIndexShowsAProgressLineOnATerminalOnly() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("docs"));
+        for (String doc : List.of("memory.md", "client.md", "retrieval.md")) {
+            Files.copy(DOCS.resolve(doc), folder.resolve(doc));
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CliContext terminal = new CliContext(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
+                new PrintWriter(err, true), name -> null, true, tmp.resolve("home"), handler -> () -> { });
+        int code = LlamaCli.run(terminal, new String[] {"rag", "index", folder.toString(), "--index",
+                tmp.resolve("index").toString()});
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).startsWith("\rindexing ").contains("3/3 files").contains("files/s").endsWith("\n");
+        assertThat(out.toString()).contains("3 added");
+    }
+
+    @Test
+    void progressLineRewritesItselfInPlace() {
+        StringWriter err = new StringWriter();
+        long[] now = {0};
+        try (Retriever bm25 = Retrievers.create("bm25", Map.of());
+             ProgressRetriever progress = new ProgressRetriever(bm25, new PrintWriter(err, true), 4, () -> now[0])) {
+            for (int i = 0; i < 4; i++) {
+                now[0] += 100_000_000L; // 100 ms per file: a line every other file
+                progress.upsert(List.of(Document.builder("f" + i).text("text " + i).metadata(Map.of("path", "f" + i)).build()));
+            }
+            progress.finish();
+            assertThat(bm25.count()).isEqualTo(4);
+        }
+        assertThat(err.toString().split("\r", -1)).hasSize(4); // three rewrites of one line
+        assertThat(err.toString()).contains("\rindexing 1/4 files  10.0 files/s  ETA 1 s")
+                .contains("\rindexing 3/4 files").endsWith("indexing 4/4 files  10.0 files/s  ETA -\n");
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.llamakit.client.MalformedResponseException;
 import dev.llamakit.client.RateLimits;
 import dev.llamakit.client.RequestOptions;
 import dev.llamakit.client.StreamErrorException;
+import dev.llamakit.client.StreamCancelledException;
 import dev.llamakit.client.TruncatedStreamException;
 import dev.llamakit.internal.json.ErrorMessages;
 import dev.llamakit.internal.sse.SseReader;
@@ -52,6 +53,8 @@ public final class RealChatStream implements ChatStream {
     private boolean sawToken;
     private boolean finished;
     private volatile boolean closed;
+    /** Closed before the end: iteration then fails with {@link StreamCancelledException} rather than ending quietly. */
+    private volatile boolean cancelledEarly;
     private boolean iterated;
     private LlamaException failure;
 
@@ -132,9 +135,12 @@ public final class RealChatStream implements ChatStream {
     @Override
     public void close() {
         if (!closed) {
+            if (!finished && failure == null) {
+                cancelledEarly = true;
+            }
             closed = true;
             response.close();
-            if (!finished && failure == null) {
+            if (cancelledEarly) {
                 finished = true;
                 observer.onError(null);
             }
@@ -148,6 +154,10 @@ public final class RealChatStream implements ChatStream {
         }
         try {
             while (pending.isEmpty()) {
+                if (cancelledEarly) {
+                    throw new StreamCancelledException("the stream was closed before it ended; "
+                            + "the partial reply is in partial()", accumulator.toResponse(response.requestId(), rateLimits));
+                }
                 if (finished || closed) {
                     return null;
                 }
@@ -237,9 +247,12 @@ public final class RealChatStream implements ChatStream {
     }
 
     private void fail(LlamaException e) {
+        boolean alreadyReported = finished; // close() before the end has told the observer already
         failure = e;
         finished = true;
         response.close();
-        observer.onError(e);
+        if (!alreadyReported) {
+            observer.onError(e);
+        }
     }
 }
