@@ -9,6 +9,7 @@ import dev.llamakit.client.ChatRequest;
 import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.Retriever;
+import dev.llamakit.retrieval.rerank.Reranker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,8 +19,9 @@ import java.util.Objects;
  * {@link Retriever}.
  *
  * <ol>
- *   <li>The retriever finds the top {@code topK} chunks for the question; the {@link Reranker} may reorder or drop
- *       them; they become sources 1, 2, ... in that order. No hit: the answer is {@value #NO_SOURCES} and no
+ *   <li>The retriever finds the top {@code candidates} chunks for the question (default {@code topK}); the
+ *       {@link Reranker} (e.g. {@code mmr}, {@code llm} from {@link dev.llamakit.retrieval.rerank.Rerankers}) keeps
+ *       the best {@code topK} of them in its order; they become sources 1, 2, ... in that order. No hit: the answer is {@value #NO_SOURCES} and no
  *       model is called.</li>
  *   <li><b>With a model</b>: the user message holds numbered context blocks {@code "[n] (title) text"} separated by
  *       blank lines, then {@code "Question: " + question}; the system message is {@value #SYSTEM_PROMPT}. The
@@ -60,6 +62,7 @@ public final class RagPipeline {
     private final int topK;
     private final int maxTokens;
     private final Reranker reranker;
+    private final int candidates;
 
     private RagPipeline(Builder b) {
         this.retriever = b.retriever;
@@ -68,6 +71,10 @@ public final class RagPipeline {
         this.topK = b.topK;
         this.maxTokens = b.maxTokens;
         this.reranker = b.reranker;
+        if (b.candidates != 0 && b.candidates < b.topK) {
+            throw new IllegalArgumentException("candidates (" + b.candidates + ") must be at least topK (" + b.topK + ")");
+        }
+        this.candidates = b.candidates == 0 ? b.topK : b.candidates;
     }
 
     public static Builder builder(Retriever retriever) {
@@ -89,7 +96,7 @@ public final class RagPipeline {
         if (question.isBlank()) {
             throw new IllegalArgumentException("the question is empty");
         }
-        List<RetrievedChunk> hits = List.copyOf(reranker.rerank(question, retriever.retrieve(question, topK)));
+        List<RetrievedChunk> hits = List.copyOf(reranker.rerank(question, retriever.retrieve(question, candidates), topK));
         List<Source> sources = new ArrayList<>();
         for (int i = 0; i < hits.size(); i++) {
             sources.add(source(i + 1, hits.get(i)));
@@ -182,6 +189,7 @@ public final class RagPipeline {
         private int topK = DEFAULT_TOP_K;
         private int maxTokens = DEFAULT_MAX_TOKENS;
         private Reranker reranker = Reranker.identity();
+        private int candidates;
 
         private Builder(Retriever retriever) {
             this.retriever = Objects.requireNonNull(retriever, "retriever");
@@ -212,9 +220,21 @@ public final class RagPipeline {
             return this;
         }
 
-        /** Reorders the hits before they are numbered (default: the retriever's order). */
+        /** Reorders the hits and keeps the best {@code topK} before they are numbered (default: the retriever's order). */
         public Builder reranker(Reranker reranker) {
             this.reranker = Objects.requireNonNull(reranker, "reranker");
+            return this;
+        }
+
+        /**
+         * How many chunks to retrieve for the reranker to choose {@code topK} from (default: {@code topK}; at
+         * least {@code topK}, at most 10,000).
+         */
+        public Builder candidates(int candidates) {
+            if (candidates < 1 || candidates > 10_000) {
+                throw new IllegalArgumentException("candidates must be between 1 and 10000, got " + candidates);
+            }
+            this.candidates = candidates;
             return this;
         }
 

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llamakit.client.LlamaClient;
 import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.Retriever;
+import dev.llamakit.retrieval.rerank.Reranker;
+import dev.llamakit.retrieval.rerank.Rerankers;
+import dev.llamakit.spi.ProviderOptions;
 import dev.llamakit.retrieval.Retrievers;
 import dev.llamakit.retrieval.lucene.load.FolderLoader;
 import dev.llamakit.testkit.LlamaTestServer;
@@ -59,9 +62,9 @@ class RagPipelineTest {
     void onlineSendsNumberedSourcesAndRenumbersCitations() {
         Retriever retriever = seedIndex();
         // keep a fixed order of the four sources: paris, eiffel, louvre, lyon
-        Reranker byId = (q, hits) -> hits.stream()
+        Reranker byId = (q, hits, topK) -> hits.stream()
                 .sorted(java.util.Comparator.comparingInt(h -> List.of("paris", "eiffel", "louvre", "lyon").indexOf(h.chunk().documentId())))
-                .toList();
+                .limit(topK).toList();
         extension.server().enqueue(ScriptedReply.text("Paris [3] is home to the Louvre, and the tower [1][2] was named "
                 + "after Gustave Eiffel [2, 7]. See also [9]."));
         RagAnswer a = RagPipeline.builder(retriever).model(client(), MODEL).reranker(byId).build()
@@ -90,6 +93,31 @@ class RagPipelineTest {
                 + "[4] (Lyon) " + SEED_DOCS.get(3).text() + "\n\n"
                 + "Question: Which monuments are in Paris, France?");
         assertThat(body.get("max_completion_tokens").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void anLlmRerankerChoosesTopKOfTheCandidates() {
+        Retriever retriever = seedIndex();
+        LlamaClient client = client();
+        Reranker llm = Rerankers.create("llm", ProviderOptions.builder().put("model", MODEL)
+                .service(dev.llamakit.client.ChatModel.class, client).build());
+        // the reranker's call comes first, then the answer
+        extension.server().enqueue(ScriptedReply.text("4, 1"));
+        extension.server().enqueue(ScriptedReply.text("It is in Paris [1]."));
+        RagAnswer a = RagPipeline.builder(retriever).model(client, MODEL).reranker(llm).candidates(4).topK(2).build()
+                .ask("Which cities of France are mentioned?");
+        String rerankPrompt = extension.server().takeRequest().json().get("messages").get(1).get("content").asText();
+        assertThat(rerankPrompt).contains("[4] ").doesNotContain("[5] ");
+        String answerPrompt = extension.server().takeRequest().json().get("messages").get(1).get("content").asText();
+        assertThat(answerPrompt).contains("[1] (").contains("[2] (").doesNotContain("[3] (");
+        assertThat(a.cited().size() + a.uncited().size()).isEqualTo(2);
+    }
+
+    @Test
+    void candidatesBelowTopKAreRejected() {
+        Retriever retriever = seedIndex();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RagPipeline.builder(retriever).topK(5).candidates(3).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("candidates (3)");
     }
 
     @Test
