@@ -3,7 +3,12 @@ package dev.llamakit.apps.cli;
 import dev.llamakit.apps.rag.RagAnswer;
 import dev.llamakit.apps.rag.RagPipeline;
 import dev.llamakit.apps.rag.Source;
+import dev.llamakit.client.ChatModel;
+import dev.llamakit.embed.Embedder;
 import dev.llamakit.retrieval.Retriever;
+import dev.llamakit.retrieval.rerank.Reranker;
+import dev.llamakit.retrieval.rerank.Rerankers;
+import dev.llamakit.spi.ProviderOptions;
 import dev.llamakit.retrieval.lucene.load.FolderLoader;
 import dev.llamakit.retrieval.lucene.load.LoadReport;
 import java.io.PrintWriter;
@@ -45,6 +50,18 @@ final class RagAskCommand extends AppCommand {
             description = "Passages retrieved. Default: ${DEFAULT-VALUE}.")
     int topK;
 
+    @Option(names = "--rerank", paramLabel = "NAME",
+            description = "Re-rank the candidates: mmr (diverse passages, on embeddings) or llm (the model orders them; online).")
+    String rerank;
+
+    @Option(names = "--candidates", paramLabel = "N",
+            description = "Passages retrieved for --rerank to choose --top-k from. Default: 4 x --top-k.")
+    Integer candidates;
+
+    @Option(names = "--embedder", paramLabel = "NAME", defaultValue = EmbedderChoice.DEFAULT,
+            description = "The embedder of --rerank mmr. Default: ${DEFAULT-VALUE}.")
+    String embedder;
+
     @Override
     int run() {
         CliContext ctx = ctx();
@@ -84,8 +101,13 @@ final class RagAskCommand extends AppCommand {
             Path index = corpus != null && corpus.index != null ? corpus.index : Path.of(RagCommand.DEFAULT_INDEX);
             r = RetrieverChoice.onDisk(index, false);
         }
-        try (Retriever retrieverToClose = r) {
-            RagPipeline.Builder b = RagPipeline.builder(retrieverToClose).topK(topK);
+        try (Retriever retrieverToClose = r;
+             Embedder mmrEmbedder = "mmr".equals(rerank) ? EmbedderChoice.create(embedder) : null;
+             Reranker reranker = reranker(ctx, mmrEmbedder)) {
+            RagPipeline.Builder b = RagPipeline.builder(retrieverToClose).topK(topK).reranker(reranker);
+            if (rerank != null) {
+                b.candidates(candidates != null ? candidates : Math.min(10_000, topK * 4));
+            }
             if (!common.offline(ctx)) {
                 b.model(common.client(ctx), common.model);
             }
@@ -128,6 +150,33 @@ final class RagAskCommand extends AppCommand {
             out.println(OFFLINE_NOTE);
         }
         return ExitCodes.OK;
+    }
+
+    /** The reranker {@code --rerank} names (identity without it). */
+    private Reranker reranker(CliContext ctx, Embedder mmrEmbedder) {
+        if (candidates != null && (candidates < topK || candidates > 10_000)) {
+            throw new CliException(ExitCodes.USAGE, "--candidates must be between --top-k (" + topK + ") and 10000");
+        }
+        if (rerank == null) {
+            if (candidates != null) {
+                throw new CliException(ExitCodes.USAGE, "--candidates needs --rerank");
+            }
+            return Reranker.identity();
+        }
+        switch (rerank) {
+            case "mmr":
+                return Rerankers.create("mmr", ProviderOptions.builder()
+                        .service(Embedder.class, mmrEmbedder).build());
+            case "llm":
+                if (common.offline(ctx)) {
+                    throw CliException.input("--rerank llm needs a model: set LLAMA_API_KEY or --api-key, or --base-url");
+                }
+                return Rerankers.create("llm", ProviderOptions.builder().put("model", common.model)
+                        .service(ChatModel.class, common.client(ctx)).build());
+            default:
+                throw CliException.input("unknown reranker '" + rerank + "'; available: "
+                        + String.join(", ", new java.util.TreeSet<>(Rerankers.available())));
+        }
     }
 
     /** {@code [1] Title — path (offsets 120–480)}. */

@@ -262,6 +262,29 @@ class LlamaCliTest {
         run("rag", "ask", "--docs", tmp.resolve("nope").toString(), "q").oneLineError(2);
         run("rag", "index", tmp.resolve("nope").toString(), "--index", tmp.resolve("i").toString()).oneLineError(2);
         assertThat(run("rag", "ask", "--docs", "a", "--index", "b", "q").code()).isEqualTo(1);
+        assertThat(run("rag", "ask", "--docs", DOCS.toString(), "--rerank", "oracle", "q").oneLineError(2).err())
+                .contains("unknown reranker 'oracle'").contains("mmr").contains("llm");
+        assertThat(run("rag", "ask", "--docs", DOCS.toString(), "--rerank", "llm", "q").oneLineError(2).err())
+                .contains("--rerank llm needs a model");
+        assertThat(run("rag", "ask", "--docs", DOCS.toString(), "--rerank", "llm", "--top-k", "5", "--candidates", "3", "q")
+                .code()).isEqualTo(1);
+        assertThat(run("rag", "ask", "--docs", DOCS.toString(), "--candidates", "30", "q").code()).isEqualTo(1);
+    }
+
+    @Test
+    void ragAskWithAnLlmRerankerAsksTheModelToOrderTheCandidates() {
+        server.clearRecorded();
+        server.enqueue(ScriptedReply.text("3, 1"));
+        Run r = run(online("rag", "ask", "--docs", DOCS.toString(), "--rerank", "llm", "--top-k", "2", "--candidates", "6",
+                "--json", "How are retries configured?"));
+        assertThat(r.code()).as(r.err()).isZero();
+        List<dev.llamakit.testkit.RecordedRequest> requests = server.requests();
+        assertThat(requests).hasSize(2);
+        String rerankPrompt = requests.get(0).json().get("messages").get(1).get("content").asText();
+        assertThat(rerankPrompt).contains("[6] ").doesNotContain("[7] ");
+        String answerPrompt = requests.get(1).json().get("messages").get(1).get("content").asText();
+        assertThat(answerPrompt).contains("[2] (").doesNotContain("[3] (");
+        assertThat(r.json().get("cited").size() + r.json().get("uncited").size()).isEqualTo(2);
     }
 
     @Test
