@@ -139,9 +139,16 @@ public final class ProviderOptions {
                 + ".class, ...)"));
     }
 
+    /** Keys whose values are secrets: never printed. */
+    private static final java.util.regex.Pattern SECRET_KEY = java.util.regex.Pattern.compile(
+            "(?i)(^|[-_.])(password|passwd|passphrase|secret|api-?key|credentials?|authorization|token)($|[-_.])");
+
+    /** The values, with those of secret-looking keys ({@code password}, {@code api-key}, {@code *-token}...) masked. */
     @Override
     public String toString() {
-        return "ProviderOptions" + values + " services=" + services.keySet().stream().map(Class::getSimpleName).toList();
+        Map<String, String> shown = new LinkedHashMap<>();
+        values.forEach((k, v) -> shown.put(k, SECRET_KEY.matcher(k).find() ? "***" : v));
+        return "ProviderOptions" + shown + " services=" + services.keySet().stream().map(Class::getSimpleName).toList();
     }
 
     /** Builds {@link ProviderOptions}. */
