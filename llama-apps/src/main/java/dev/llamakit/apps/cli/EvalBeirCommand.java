@@ -10,10 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import dev.llamakit.embed.Embedder;
+import dev.llamakit.embed.EmbeddingProgress;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code llama eval beir DIR [--retriever NAME]}: nDCG@10, Recall@100 and MRR@10 on a BEIR collection. */
+/**
+ * {@code llama eval beir DIR [--retriever NAME] [--embedder NAME] [--fusion rrf|minmax]}: nDCG@10, Recall@100 and
+ * MRR@10 on a BEIR collection.
+ */
 @Command(name = "beir", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
         description = {"Score a retriever on a BEIR folder (corpus.jsonl[.gz], queries.jsonl, qrels):",
                 "nDCG@10, Recall@100 and MRR@10, with trec_eval's semantics."})
@@ -22,9 +28,13 @@ final class EvalBeirCommand extends AppCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The BEIR collection's folder.")
     String dir;
 
-    @Option(names = "--retriever", paramLabel = "NAME", defaultValue = "bm25",
-            description = "bm25 or keyword (any retriever on the classpath). Default: ${DEFAULT-VALUE}.")
-    String retriever;
+    @Mixin
+    RetrieverOptions retrieval;
+
+    @Option(names = "--index", paramLabel = "NAME",
+            description = "With --retriever opensearch: the index to create and fill (default: beir-<folder name>). "
+                    + "An existing index must have a compatible mapping.")
+    String indexName;
 
     @Option(names = "--split", paramLabel = "NAME", defaultValue = "test", description = "The qrels split. Default: ${DEFAULT-VALUE}.")
     String split;
@@ -39,18 +49,26 @@ final class EvalBeirCommand extends AppCommand {
     int run() {
         CliContext ctx = ctx();
         Path folder = Inputs.folder(dir, "a BEIR collection");
+        String retriever = retrieval.name;
         RetrieverChoice.requireKnown(retriever);
         if (threads < 1) {
             throw new CliException(ExitCodes.USAGE, "--threads must be at least 1");
         }
         BeirDataset dataset = BeirDataset.open(folder, split);
         RetrievalEvaluator evaluator = RetrievalEvaluator.builder().threads(threads).build();
-        Map<String, String> options = retriever.equals("bm25") ? Map.of("highlight", "false") : Map.of();
         long start = System.nanoTime();
         EvaluationReport report;
         long documents;
-        try (Retriever r = Retrievers.create(retriever, options)) {
+        String name = indexName != null ? indexName
+                : "beir-" + folder.getFileName().toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
+        EmbeddingProgress progress = ctx.terminal() && !common.json ? new EmbeddingLine(ctx.err()) : null;
+        try (Embedder embedder = RetrieverChoice.embedderFor(retrieval);
+             Retriever r = RetrieverChoice.create(retrieval, ctx, null, name, embedder, progress, true)) {
             documents = evaluator.index(dataset, r);
+            if (progress != null) {
+                ctx.err().print("\r" + " ".repeat(60) + "\r");
+                ctx.err().flush();
+            }
             report = evaluator.evaluate(dataset, r);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -62,6 +80,7 @@ final class EvalBeirCommand extends AppCommand {
             json.put("dataset", folder.toString());
             json.put("split", split);
             json.put("retriever", retriever);
+            json.put("embedder", retrieval.dense() ? retrieval.embedder : null);
             json.put("documents", documents);
             json.put("queries", report.queries());
             json.put("ndcgAt10", EvaluationReport.round4(report.ndcgAt10()));
@@ -71,7 +90,8 @@ final class EvalBeirCommand extends AppCommand {
             json.put("seconds", Math.round(seconds * 1000) / 1000.0);
             printJson(json);
         } else {
-            ctx.out().printf(Locale.ROOT, "%s on %s (%d documents, %d queries, %.1f s)%n", retriever, folder, documents,
+            String label = retrieval.dense() ? retriever + " (" + retrieval.embedder + ")" : retriever;
+            ctx.out().printf(Locale.ROOT, "%s on %s (%d documents, %d queries, %.1f s)%n", label, folder, documents,
                     report.queries(), seconds);
             ctx.out().printf(Locale.ROOT, "nDCG@10     %.4f%nRecall@100  %.4f%nMRR@10      %.4f%n", report.ndcgAt10(),
                     report.recallAt100(), report.mrrAt10());

@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
 
 /**
  * A retriever that reports indexing progress on a terminal: files upserted out of the files expected, files per
- * second and an ETA, rewritten in place ({@code \r}) at most every 200 ms.
+ * second and an ETA, and, while a dense retriever embeds a batch, the chunks embedded so far; rewritten in place
+ * ({@code \r}) at most every 200 ms.
  */
 final class ProgressRetriever implements Retriever {
     private final Retriever delegate;
@@ -25,6 +26,8 @@ final class ProgressRetriever implements Retriever {
     private final Set<String> files = new HashSet<>();
     private long lastPrint;
     private boolean printed;
+    private int embedded;
+    private int toEmbed;
 
     ProgressRetriever(Retriever delegate, PrintWriter err, long expectedFiles, LongSupplier nanos) {
         this.delegate = delegate;
@@ -51,10 +54,24 @@ final class ProgressRetriever implements Retriever {
         for (Document d : documents) {
             files.add(d.metadata().getOrDefault("path", d.id()));
         }
+        toEmbed = 0;
+        print(false);
+    }
+
+    /** The embedding progress of the upsert under way (an {@code EmbeddingProgress}). */
+    void embedded(int done, int total) {
+        embedded = done;
+        toEmbed = total;
+        print(false);
+    }
+
+    private void print(boolean force) {
         long now = nanos.getAsLong();
-        if (now - lastPrint >= Duration.ofMillis(200).toNanos()) {
+        if (force || now - lastPrint >= Duration.ofMillis(200).toNanos()) {
             lastPrint = now;
-            err.print("\r" + line(files.size(), expectedFiles, now - start));
+            String embedding = toEmbed > 0 && embedded < toEmbed
+                    ? String.format(java.util.Locale.ROOT, "  embedding %d/%d chunks ", embedded, toEmbed) : "";
+            err.print("\r" + line(files.size(), expectedFiles, now - start) + embedding);
             err.flush();
             printed = true;
         }

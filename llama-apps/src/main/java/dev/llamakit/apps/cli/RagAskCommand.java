@@ -6,6 +6,7 @@ import dev.llamakit.apps.rag.Source;
 import dev.llamakit.client.ChatModel;
 import dev.llamakit.embed.Embedder;
 import dev.llamakit.retrieval.Retriever;
+import dev.llamakit.retrieval.lucene.IndexUnreadableException;
 import dev.llamakit.retrieval.rerank.Reranker;
 import dev.llamakit.retrieval.rerank.Rerankers;
 import dev.llamakit.spi.ProviderOptions;
@@ -18,10 +19,11 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code llama rag ask QUESTION [--index PATH | --docs DIR] [--retriever bm25|keyword] [--top-k N]}. */
+/** {@code llama rag ask QUESTION [--index PATH|NAME | --docs DIR] [--retriever NAME] [--top-k N] [--rerank mmr|llm]}. */
 @Command(name = "ask", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
         description = {"Answer a question from indexed documents, citing them as [1], [2], ...",
                 "Offline: the best-supported sentences of the retrieved passages, with their citations."})
@@ -35,16 +37,16 @@ final class RagAskCommand extends AppCommand {
 
     static final class Corpus {
         @Option(names = "--index", paramLabel = "PATH",
-                description = "An index built by 'llama rag index' (default: " + RagCommand.DEFAULT_INDEX + ").")
+                description = "An index built by 'llama rag index' (default: " + RagCommand.DEFAULT_INDEX + "), or the "
+                        + "index name with --retriever opensearch (default: " + RetrieverOptions.DEFAULT_OPENSEARCH_INDEX + ").")
         Path index;
 
         @Option(names = "--docs", paramLabel = "DIR", description = "Load this folder into memory and answer from it.")
         String docs;
     }
 
-    @Option(names = "--retriever", paramLabel = "NAME", defaultValue = "bm25",
-            description = "bm25 or keyword, with --docs (an index is always bm25). Default: ${DEFAULT-VALUE}.")
-    String retriever;
+    @Mixin
+    RetrieverOptions retrieval;
 
     @Option(names = {"-k", "--top-k"}, paramLabel = "N", defaultValue = "5",
             description = "Passages retrieved. Default: ${DEFAULT-VALUE}.")
@@ -58,10 +60,6 @@ final class RagAskCommand extends AppCommand {
             description = "Passages retrieved for --rerank to choose --top-k from. Default: 4 x --top-k.")
     Integer candidates;
 
-    @Option(names = "--embedder", paramLabel = "NAME", defaultValue = EmbedderChoice.DEFAULT,
-            description = "The embedder of --rerank mmr. Default: ${DEFAULT-VALUE}.")
-    String embedder;
-
     @Override
     int run() {
         CliContext ctx = ctx();
@@ -72,39 +70,40 @@ final class RagAskCommand extends AppCommand {
         if (topK < 1) {
             throw new CliException(ExitCodes.USAGE, "--top-k must be at least 1");
         }
-        RetrieverChoice.requireKnown(retriever);
+        RetrieverChoice.requireKnown(retrieval.name);
         String docs = corpus == null ? null : corpus.docs;
         RagAnswer answer;
         int loaded = 0;
         List<LoadReport.SkippedFile> skipped = List.of();
-        Retriever r;
+        LoadReport report = null;
         if (docs != null) {
             Path root = Inputs.folder(docs, "documents to answer from");
-            LoadReport report = FolderLoader.builder(root).build().load();
+            report = FolderLoader.builder(root).build().load();
             if (report.documents().isEmpty()) {
                 throw CliException.input("no documents in " + docs + " (" + report.filesSkipped()
                         + " files skipped; readable: .txt .md .html .jsonl)");
             }
             loaded = report.filesLoaded();
             skipped = report.skipped();
-            r = RetrieverChoice.inMemory(retriever);
-            try {
-                r.upsert(report.documents());
-            } catch (RuntimeException e) {
-                r.close();
-                throw e;
-            }
-        } else {
-            if (!retriever.equals("bm25")) {
-                throw CliException.input("an index built by 'llama rag index' is bm25; use --docs DIR for '" + retriever + "'");
-            }
-            Path index = corpus != null && corpus.index != null ? corpus.index : Path.of(RagCommand.DEFAULT_INDEX);
-            r = RetrieverChoice.onDisk(index, false);
         }
-        try (Retriever retrieverToClose = r;
-             Embedder mmrEmbedder = "mmr".equals(rerank) ? EmbedderChoice.create(embedder) : null;
-             Reranker reranker = reranker(ctx, mmrEmbedder)) {
-            RagPipeline.Builder b = RagPipeline.builder(retrieverToClose).topK(topK).reranker(reranker);
+        Path index = corpus != null && corpus.index != null ? corpus.index : null;
+        if (docs == null && retrieval.name.equals("keyword")) {
+            throw CliException.input("keyword retrieval works in memory only: use --docs DIR");
+        }
+        if (docs == null && !retrieval.opensearch()) {
+            index = index != null ? index : Path.of(RagCommand.DEFAULT_INDEX);
+            RetrieverChoice.requireIndex(index);
+        }
+        String indexName = index != null ? index.toString() : RetrieverOptions.DEFAULT_OPENSEARCH_INDEX;
+        boolean needsEmbedder = retrieval.dense() || "mmr".equals(rerank);
+        try (Embedder embedder = needsEmbedder ? EmbedderChoice.create(retrieval.embedder) : null;
+             Retriever r = RetrieverChoice.create(retrieval, ctx, docs != null ? null : index, indexName,
+                     retrieval.dense() ? embedder : null, null, false);
+             Reranker reranker = reranker(ctx, embedder)) {
+            if (report != null) {
+                r.upsert(report.documents());
+            }
+            RagPipeline.Builder b = RagPipeline.builder(r).topK(topK).reranker(reranker);
             if (rerank != null) {
                 b.candidates(candidates != null ? candidates : Math.min(10_000, topK * 4));
             }
@@ -112,6 +111,8 @@ final class RagAskCommand extends AppCommand {
                 b.model(common.client(ctx), common.model);
             }
             answer = b.build().ask(q);
+        } catch (IndexUnreadableException e) {
+            throw CliException.input(e.getMessage());
         }
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();

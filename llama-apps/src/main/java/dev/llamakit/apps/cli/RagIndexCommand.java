@@ -16,35 +16,73 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.llamakit.embed.Embedder;
+import dev.llamakit.embed.EmbeddingProgress;
+import dev.llamakit.retrieval.lucene.IndexUnreadableException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code llama rag index DIR [--index PATH]}: brings an on-disk bm25 index in step with a folder. */
+/**
+ * {@code llama rag index DIR [--index PATH|NAME] [--retriever bm25|vector|hybrid|opensearch]}: brings an index in
+ * step with a folder: an on-disk Lucene index (bm25; with vectors for vector and hybrid) or an OpenSearch index.
+ */
 @Command(name = "index", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
-        description = {"Index a folder (txt, Markdown, HTML, BEIR jsonl) into an on-disk bm25 index.",
+        description = {"Index a folder (txt, Markdown, HTML, BEIR jsonl) into an on-disk index (bm25; vectors too for "
+                + "vector and hybrid) or into OpenSearch.",
                 "Incremental: a second run reads only what changed (manifest beside the index)."})
 final class RagIndexCommand extends AppCommand {
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The folder to index.")
     String dir;
 
-    @Option(names = "--index", paramLabel = "PATH", defaultValue = RagCommand.DEFAULT_INDEX,
-            description = "The index folder (created when missing). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--index", paramLabel = "PATH",
+            description = "The index folder (created when missing; default: " + RagCommand.DEFAULT_INDEX + "), or the index "
+                    + "name with --retriever opensearch (default: " + RetrieverOptions.DEFAULT_OPENSEARCH_INDEX + ").")
     Path index;
+
+    @Option(names = "--manifest", paramLabel = "FILE",
+            description = "What was indexed, for incremental runs (default: beside the index folder; for opensearch "
+                    + ".llama-opensearch-NAME.manifest.json).")
+    Path manifestFile;
+
+    @Mixin
+    RetrieverOptions retrieval;
 
     @Override
     int run() {
         CliContext ctx = ctx();
         Path root = Inputs.folder(dir, "the folder to index");
-        Path manifest = FolderIndexer.manifestBeside(index);
+        if (retrieval.name.equals("keyword")) {
+            throw CliException.input("keyword retrieval has no index: it works in memory ('llama rag ask --docs DIR')");
+        }
+        RetrieverChoice.requireKnown(retrieval.name);
+        String indexName = index != null ? index.toString() : RetrieverOptions.DEFAULT_OPENSEARCH_INDEX;
+        Path indexDir = retrieval.opensearch() ? null : (index != null ? index : Path.of(RagCommand.DEFAULT_INDEX));
+        Path manifest = manifestFile != null ? manifestFile
+                : indexDir != null ? FolderIndexer.manifestBeside(indexDir)
+                : Path.of(".llama-opensearch-" + indexName.replaceAll("[^A-Za-z0-9._-]", "_") + ".manifest.json");
+        String where = indexDir != null ? indexDir.toString() : "opensearch index " + indexName;
         FolderLoader loader = FolderLoader.builder(root).build();
         long startNanos = System.nanoTime();
         IndexReport report;
-        try (Retriever bm25 = RetrieverChoice.onDisk(index, true)) {
-            Retriever target = bm25;
+        boolean showProgress = ctx.terminal() && !common.json;
+        AtomicReference<ProgressRetriever> progressLine = new AtomicReference<>();
+        EmbeddingProgress embedding = (done, total) -> {
+            ProgressRetriever p = progressLine.get();
+            if (p != null) {
+                p.embedded(done, total);
+            }
+        };
+        try (Embedder embedder = RetrieverChoice.embedderFor(retrieval);
+             Retriever retriever = RetrieverChoice.create(retrieval, ctx, indexDir, indexName, embedder,
+                     showProgress ? embedding : null, false)) {
+            Retriever target = retriever;
             ProgressRetriever progress = null;
-            if (ctx.terminal() && !common.json) {
-                progress = new ProgressRetriever(bm25, ctx.err(), countCandidates(root), System::nanoTime);
+            if (showProgress) {
+                progress = new ProgressRetriever(retriever, ctx.err(), countCandidates(root), System::nanoTime);
+                progressLine.set(progress);
                 target = progress;
             }
             report = FolderIndexer.builder(target, loader).manifest(manifest)
@@ -52,12 +90,15 @@ final class RagIndexCommand extends AppCommand {
             if (progress != null) {
                 progress.finish();
             }
+        } catch (IndexUnreadableException e) {
+            throw CliException.input(e.getMessage());
         }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("folder", root.toString());
-            json.put("index", index.toString());
+            json.put("index", indexDir != null ? indexDir.toString() : indexName);
+            json.put("retriever", retrieval.name);
             json.put("manifest", manifest.toString());
             json.put("added", report.added());
             json.put("updated", report.updated());
@@ -73,7 +114,7 @@ final class RagIndexCommand extends AppCommand {
             printJson(json);
         } else {
             var out = ctx.out();
-            out.printf(java.util.Locale.ROOT, "indexed %s into %s in %.1f s%n", root, index, seconds);
+            out.printf(java.util.Locale.ROOT, "indexed %s into %s (%s) in %.1f s%n", root, where, retrieval.name, seconds);
             out.printf("  files: %d added, %d updated, %d deleted, %d unchanged, %d skipped%n", report.added(),
                     report.updated(), report.deleted(), report.unchanged(), report.skipped());
             out.printf("  documents: %d upserted, %d deleted%s%n", report.documentsUpserted(), report.documentsDeleted(),

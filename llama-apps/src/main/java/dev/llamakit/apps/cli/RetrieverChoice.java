@@ -1,14 +1,20 @@
 package dev.llamakit.apps.cli;
 
+import dev.llamakit.embed.Embedder;
+import dev.llamakit.embed.EmbeddingProgress;
 import dev.llamakit.retrieval.Retriever;
 import dev.llamakit.retrieval.Retrievers;
+import dev.llamakit.spi.ProviderOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
-/** Creating retrievers by name, with the settings the command line uses. */
+/**
+ * Creating retrievers by name, with the settings the command line uses: sentence chunks (good passages to answer
+ * from), an embedder for the dense ones, the cluster's URL and credentials for {@code opensearch}. The retriever
+ * owns nothing it is given: the caller closes the embedder after the retriever.
+ */
 final class RetrieverChoice {
     private RetrieverChoice() {
     }
@@ -17,25 +23,60 @@ final class RetrieverChoice {
     static void requireKnown(String name) {
         Set<String> available = Retrievers.available();
         if (!available.contains(name)) {
-            throw CliException.input("unknown retriever '" + name + "'; available: " + String.join(", ", new java.util.TreeSet<>(available)));
+            throw CliException.input("unknown retriever '" + name + "'; available: " + String.join(", ", new TreeSet<>(available)));
         }
     }
 
-    /** An in-memory retriever over sentence chunks (good passages to answer from). */
-    static Retriever inMemory(String name) {
-        requireKnown(name);
-        return Retrievers.create(name, Map.of("chunking", "sentence"));
+    /** The embedder the options need, or null when they need none. */
+    static Embedder embedderFor(RetrieverOptions options) {
+        return options.dense() ? EmbedderChoice.create(options.embedder) : null;
     }
 
-    /** The on-disk bm25 index at {@code dir} (created when missing if {@code create}). */
-    static Retriever onDisk(Path dir, boolean create) {
-        if (!create && !Files.isDirectory(dir)) {
+    /** An in-memory retriever (no {@code dir}), an on-disk one at {@code dir}, or the OpenSearch index {@code indexName}. */
+    static Retriever create(RetrieverOptions options, CliContext ctx, Path dir, String indexName, Embedder embedder,
+                            EmbeddingProgress progress, boolean forEvaluation) {
+        requireKnown(options.name);
+        if (options.fusion != null && !options.name.equals("hybrid") && !(options.opensearch() && options.mode.equals("hybrid"))) {
+            throw new CliException(ExitCodes.USAGE, "--fusion is for hybrid retrieval only");
+        }
+        ProviderOptions.Builder b = ProviderOptions.builder();
+        if (!forEvaluation) {
+            b.put("chunking", "sentence");
+        }
+        if (Set.of("bm25", "vector", "hybrid", "opensearch").contains(options.name)) {
+            b.put("highlight", Boolean.toString(!forEvaluation));
+        }
+        if (embedder != null) {
+            b.service(Embedder.class, embedder);
+            if (progress != null && !options.opensearch()) {
+                b.service(EmbeddingProgress.class, progress);
+            }
+        }
+        if (options.fusion != null) {
+            b.put("fusion", options.fusion);
+        }
+        if (options.opensearch()) {
+            b.put("url", options.opensearchUrl(ctx)).put("index", indexName).put("mode", options.mode);
+            String user = ctx.variable("LLAMA_OPENSEARCH_USER");
+            String password = ctx.variable("LLAMA_OPENSEARCH_PASSWORD");
+            String apiKey = ctx.variable("LLAMA_OPENSEARCH_API_KEY");
+            if (user != null && password != null) {
+                b.put("username", user).put("password", password);
+            }
+            if (apiKey != null) {
+                b.put("api-key", apiKey);
+            }
+        } else if (dir != null) {
+            b.put("index-dir", dir.toString());
+        }
+        return Retrievers.create(options.name, b.build());
+    }
+
+    /** Fails with an input error when there is no index at {@code dir}. */
+    static void requireIndex(Path dir) {
+        if (!Files.isDirectory(dir)) {
             throw CliException.input("no index at " + dir + ": build one with 'llama rag index DIR --index " + dir
                     + "', or answer from a folder with --docs DIR");
         }
-        Map<String, String> options = new LinkedHashMap<>();
-        options.put("index-dir", dir.toString());
-        options.put("chunking", "sentence");
-        return Retrievers.create("bm25", options);
     }
 }

@@ -272,6 +272,29 @@ class LlamaCliTest {
     }
 
     @Test
+    void opensearchNeedsAUrlAndReportsAnUnreachableCluster() throws IOException {
+        assertThat(run("rag", "ask", "--retriever", "opensearch", "q").oneLineError(2).err())
+                .contains("--opensearch-url");
+        String url = "http://127.0.0.1:" + closedPort();
+        assertThat(run("rag", "ask", "--retriever", "opensearch", "--opensearch-url", url, "q").oneLineError(3).err())
+                .contains(url);
+        assertThat(run("rag", "index", DOCS.toString(), "--retriever", "opensearch", "--opensearch-url", url,
+                "--manifest", tmp.resolve("os.manifest.json").toString()).oneLineError(3).err()).contains(url);
+        assertThat(run("eval", "beir", tmp.toString(), "--retriever", "opensearch").code()).isEqualTo(2);
+    }
+
+    @Test
+    void retrieverOptionMisuseIsAClearError() {
+        assertThat(run("rag", "index", DOCS.toString(), "--retriever", "keyword").oneLineError(2).err())
+                .contains("in memory");
+        assertThat(run("rag", "ask", "--index", tmp.toString(), "--retriever", "keyword", "q").oneLineError(2).err())
+                .contains("--docs");
+        assertThat(run("rag", "ask", "--docs", DOCS.toString(), "--fusion", "rrf", "q").code()).isEqualTo(1);
+        assertThat(run("rag", "ask", "--docs", DOCS.toString(), "--retriever", "vector", "--embedder", "word2vec", "q")
+                .oneLineError(2).err()).contains("unknown embedder 'word2vec'");
+    }
+
+    @Test
     void ragAskWithAnLlmRerankerAsksTheModelToOrderTheCandidates() {
         server.clearRecorded();
         server.enqueue(ScriptedReply.text("3, 1"));

@@ -64,6 +64,11 @@ public final class Bm25RetrieverProvider implements RetrieverProvider {
      * {@code SentenceChunker} sized by {@code chunk-tokens} and {@code chunk-overlap}).
      */
     static Optional<Chunker> chunker(ProviderOptions options) {
+        return chunker(options, Bm25Retriever.NAME);
+    }
+
+    /** As {@link #chunker(ProviderOptions)}, naming {@code provider} in errors. */
+    static Optional<Chunker> chunker(ProviderOptions options, String provider) {
         Optional<Chunker> service = options.service(Chunker.class);
         String mode = options.string(ChunkingOptions.CHUNKING, service.isPresent() ? "sentence" : "none")
                 .trim().toLowerCase(Locale.ROOT);
@@ -76,7 +81,7 @@ public final class Bm25RetrieverProvider implements RetrieverProvider {
             }
             return service;
         }
-        Chunker chunker = ChunkingOptions.chunker(options, Bm25Retriever.NAME);
+        Chunker chunker = ChunkingOptions.chunker(options, provider);
         return mode.equals("none") ? Optional.empty() : Optional.of(chunker);
     }
 

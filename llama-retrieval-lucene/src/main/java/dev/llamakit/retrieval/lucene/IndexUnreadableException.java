@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * An on-disk index that cannot be opened as a llamakit index: it is damaged, it is not ours, or it was built with
- * a different analysis. The retriever refuses it rather than start from an empty index; nothing in the directory
+ * a different analysis or embedder. The retriever refuses it rather than start from an empty index; nothing in the directory
  * is changed.
  */
 public final class IndexUnreadableException extends LlamaException {
@@ -17,7 +17,10 @@ public final class IndexUnreadableException extends LlamaException {
         CORRUPT,
         /** Not a llamakit index: a Lucene index written by something else, or a folder holding other files. */
         FOREIGN,
-        /** A llamakit index written with another schema version, analyzer or field layout than requested. */
+        /**
+         * A llamakit index written with another schema version, analyzer, field layout or embedder than requested
+         * (vectors of one model are never mixed with another's; an index with vectors is not opened without them).
+         */
         INCOMPATIBLE
     }
 

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One Lucene index: its directory, the single {@link IndexWriter} and a {@link SearcherManager} over the writer
  * (near-real-time readers). Opening an on-disk directory checks it: an empty or missing directory gets a new index,
- * a llamakit index with the same analysis is appended to, anything else is refused with an
- * {@link IndexUnreadableException}. Every commit carries the llamakit marker in its user data. Writes are
+ * a llamakit index with the same analysis and the same embedder (or none on both sides) is appended to, anything
+ * else is refused with an {@link IndexUnreadableException}. Every commit carries the llamakit marker in its user data. Writes are
  * serialised; {@link #afterWrite()} commits (on disk) and refreshes so that changes are visible on return.
  */
 final class LuceneIndex implements Closeable {
@@ -44,6 +44,10 @@ final class LuceneIndex implements Closeable {
     static final String SCHEMA_VERSION = "1";
     static final String ANALYZER_KEY = "llamakit.analyzer";
     static final String FIELDS_KEY = "llamakit.fields";
+    /** The {@code name()} of the embedder whose vectors the index holds; absent in an index without vectors. */
+    static final String EMBEDDER_KEY = "llamakit.embedder";
+    /** The {@code dimensions()} of that embedder; absent in an index without vectors. */
+    static final String DIMENSIONS_KEY = "llamakit.embedder.dimensions";
 
     private static final Logger log = LoggerFactory.getLogger(LuceneIndex.class);
     private static final String WRITE_LOCK = IndexWriter.WRITE_LOCK_NAME;
@@ -66,7 +70,8 @@ final class LuceneIndex implements Closeable {
      *
      * @param path the on-disk directory, or {@code null} for an in-memory index
      * @param marker the commit user data identifying the index ({@link #SCHEMA_KEY}, {@link #ANALYZER_KEY},
-     *     {@link #FIELDS_KEY}); an existing index must carry the same values
+     *     {@link #FIELDS_KEY}, and with vectors {@link #EMBEDDER_KEY} and {@link #DIMENSIONS_KEY}); an existing index
+     *     must carry the same values
      */
     static LuceneIndex open(Path path, Analyzer analyzer, Similarity similarity, Map<String, String> marker) {
         Directory directory = null;
@@ -106,7 +111,7 @@ final class LuceneIndex implements Closeable {
             if (create) {
                 writer.commit(); // the directory is now marked as ours, even before the first document
                 if (path != null) {
-                    log.info("created a new bm25 index in {}", path);
+                    log.info("created a new index in {} ({})", path, marker);
                 }
             }
             SearcherManager searchers;
@@ -164,6 +169,7 @@ final class LuceneIndex implements Closeable {
             throw new IndexUnreadableException(path, Reason.INCOMPATIBLE, "it uses llamakit index schema " + schema
                     + ", this version reads schema " + SCHEMA_VERSION + "; rebuild the index");
         }
+        checkEmbedder(path, marker, userData);
         for (String key : List.of(ANALYZER_KEY, FIELDS_KEY)) {
             String expected = marker.get(key);
             String actual = userData.get(key);
@@ -174,6 +180,31 @@ final class LuceneIndex implements Closeable {
             }
         }
         return false;
+    }
+
+    /** Vectors of different models must never be mixed: the embedder (or its absence) must match the index's. */
+    private static void checkEmbedder(Path path, Map<String, String> marker, Map<String, String> userData) {
+        String expected = marker.get(EMBEDDER_KEY);
+        String actual = userData.get(EMBEDDER_KEY);
+        String expectedDims = marker.get(DIMENSIONS_KEY);
+        String actualDims = userData.get(DIMENSIONS_KEY);
+        if (Objects.equals(expected, actual) && Objects.equals(expectedDims, actualDims)) {
+            return;
+        }
+        String message;
+        if (actual == null) {
+            message = "it was built without vectors (by the bm25 retriever) but this retriever embeds with '" + expected
+                    + "'; open it with bm25, or build a vector or hybrid index in a new folder";
+        } else if (expected == null) {
+            message = "it holds the vectors of embedder '" + actual + "' (" + actualDims + " dimensions), written by"
+                    + " the vector or hybrid retriever; open it with one of those and embedder=" + actual
+                    + " (bm25 would add chunks without vectors)";
+        } else {
+            message = "it was built with embedder '" + actual + "' (" + actualDims + " dimensions) but this retriever"
+                    + " uses embedder '" + expected + "' (" + expectedDims + " dimensions); vectors of different"
+                    + " models cannot be mixed: open it with embedder=" + actual + " or rebuild it in a new folder";
+        }
+        throw new IndexUnreadableException(path, Reason.INCOMPATIBLE, message);
     }
 
     private static LlamaException corrupt(Path path, IOException e) {

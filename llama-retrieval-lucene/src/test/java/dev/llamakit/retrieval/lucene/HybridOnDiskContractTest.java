@@ -1,0 +1,38 @@
+package dev.llamakit.retrieval.lucene;
+
+import dev.llamakit.retrieval.Retriever;
+import dev.llamakit.retrieval.Retrievers;
+import dev.llamakit.tck.RetrieverContract;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hybrid} with weighted min-max fusion, on disk, keeps the contract. */
+class HybridOnDiskContractTest extends RetrieverContract {
+    @TempDir
+    Path tmp;
+
+    @Override
+    protected Retriever newRetriever() {
+        try {
+            Path dir = Files.createTempDirectory(tmp, "index");
+            return Retrievers.create("hybrid", Map.of("embedder", HashingEmbedder.NAME, "index-dir", dir.toString(),
+                    "fusion", "minmax", "weights", "0.4,0.6"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    protected boolean onlyMatchingChunksAreHits() {
+        return false;
+    }
+
+    @Override
+    protected int concurrentWriteRounds() {
+        return 8; // each write is an fsync'ed commit
+    }
+}
