@@ -272,6 +272,35 @@ class LlamaCliTest {
     }
 
     @Test
+    void hybridIndexThenAskWithTheRealEmbedder() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("docs"));
+        Files.copy(DOCS.resolve("client.md"), folder.resolve("client.md"));
+        Files.copy(DOCS.resolve("memory.md"), folder.resolve("memory.md"));
+        Path index = tmp.resolve("hybrid-index");
+        Run built = run("rag", "index", folder.toString(), "--index", index.toString(), "--retriever", "hybrid", "--json");
+        assertThat(built.code()).as(built.err()).isZero();
+        assertThat(built.json().get("added").asInt()).isEqualTo(2);
+        assertThat(built.json().get("retriever").asText()).isEqualTo("hybrid");
+
+        Run ask = run("rag", "ask", "--index", index.toString(), "--retriever", "hybrid", "--json",
+                "How does the client retry a 429?");
+        assertThat(ask.code()).as(ask.err()).isZero();
+        assertThat(ask.json().get("cited").get(0).get("path").asText()).isEqualTo("client.md");
+
+        // the same folder through vector alone, and MMR over the hybrid candidates
+        Run vector = run("rag", "ask", "--index", index.toString(), "--retriever", "vector", "--top-k", "3",
+                "--rerank", "mmr", "--json", "How are retries with backoff configured?");
+        assertThat(vector.code()).as(vector.err()).isZero();
+        assertThat(vector.json().get("cited").size() + vector.json().get("uncited").size()).isEqualTo(3);
+
+        // an index with vectors is not a plain bm25 index: a clear input error
+        assertThat(run("rag", "ask", "--index", index.toString(), "q").oneLineError(2).err()).contains("hybrid");
+        // nor can another embedder read its vectors
+        assertThat(run("rag", "ask", "--index", index.toString(), "--retriever", "hybrid", "--embedder",
+                "bge-small-en-v1.5-q", "q").oneLineError(2).err()).contains("all-minilm-l6-v2-q");
+    }
+
+    @Test
     void opensearchNeedsAUrlAndReportsAnUnreachableCluster() throws IOException {
         assertThat(run("rag", "ask", "--retriever", "opensearch", "q").oneLineError(2).err())
                 .contains("--opensearch-url");

@@ -20,7 +20,7 @@ import org.apache.lucene.search.similarities.BM25Similarity;
  * BM25 fields and vector in one Lucene document), their rankings merged by a {@link RankFusion}. Each search takes
  * the top {@code max(topK, candidates)} chunks of BM25 and of the vectors, both restricted by the query's metadata
  * filters inside the search and both from the same point-in-time view of the index, and fuses them: reciprocal rank
- * fusion ({@code rrf}, the default) or weighted min-max ({@code minmax}); weights are (bm25, vector). Scores are the
+ * fusion ({@code rrf}) or weighted min-max ({@code minmax}, the default); weights are (bm25, vector). Scores are the
  * fused scores. Hits carry the passage of their chunk that shares most with the query.
  *
  * <p>Indexing, persistence, the embedder check and threading are the {@code vector} retriever's (see
@@ -32,8 +32,8 @@ public final class HybridRetriever implements Retriever {
     public static final String NAME = "hybrid";
     /** The default depth of each ranking before fusion. */
     public static final int DEFAULT_CANDIDATES = 100;
-    /** The default fusion: reciprocal rank fusion with k = 60, equal weights. */
-    public static final RankFusion DEFAULT_FUSION = RankFusion.reciprocalRank(60);
+    /** The default fusion: weighted min-max with equal weights ({@link RankFusion#defaultFusion()}), chosen on SciFact. */
+    public static final RankFusion DEFAULT_FUSION = RankFusion.defaultFusion();
 
     private final String embedderName;
     private final int dimensions;

@@ -16,7 +16,7 @@ import java.util.Set;
  * The provider of {@code hybrid}. Options (all optional):
  *
  * <ul>
- *   <li>{@value #FUSION}: {@code rrf} (default) or {@code minmax};</li>
+ *   <li>{@value #FUSION}: {@code minmax} (default, equal weights) or {@code rrf};</li>
  *   <li>{@value #RRF_K} (default 60): the k of reciprocal rank fusion; {@code fusion=rrf} only;</li>
  *   <li>{@value #WEIGHTS}: two numbers ≥ 0, {@code bm25,vector}, e.g. {@code 0.3,0.7} (default equal); only their
  *       ratio matters; for either fusion;</li>
@@ -90,7 +90,7 @@ public final class HybridRetrieverProvider implements RetrieverProvider {
 
     /** The fusion the options ask for; fails naming the option on a bad or misplaced value. */
     static RankFusion fusion(ProviderOptions options) {
-        String method = options.string(FUSION, "rrf").trim().toLowerCase(Locale.ROOT);
+        String method = options.string(FUSION, RankFusion.DEFAULT_NAME).trim().toLowerCase(Locale.ROOT);
         if (!method.equals("rrf") && options.string(RRF_K).isPresent()) {
             throw new IllegalArgumentException("option 'rrf-k' applies to fusion=rrf only, not fusion=" + method);
         }

@@ -141,8 +141,9 @@ class HybridRetrieverTest {
     @Test
     void optionsBecomeTheFusion() {
         Map<String, String> base = Map.of("embedder", HashingEmbedder.NAME);
-        assertThat(fusionOf(base)).hasToString("rrf(k=60)");
-        assertThat(fusionOf(with(base, "rrf-k", "10"))).hasToString("rrf(k=10)");
+        assertThat(fusionOf(base)).hasToString("minmax(weights=equal)");
+        assertThat(fusionOf(with(base, "fusion", "rrf"))).hasToString("rrf(k=60)");
+        assertThat(fusionOf(with(with(base, "fusion", "rrf"), "rrf-k", "10"))).hasToString("rrf(k=10)");
         assertThat(fusionOf(with(with(base, "weights", "0.3, 0.7"), "fusion", "RRF"))).hasToString("rrf(k=60, weights=[0.3, 0.7])");
         assertThat(fusionOf(with(base, "fusion", "minmax"))).hasToString("minmax(weights=equal)");
         assertThat(fusionOf(with(with(base, "fusion", "min-max"), "weights", "1,0"))).hasToString("minmax(weights=[1.0, 0.0])");
@@ -150,7 +151,7 @@ class HybridRetrieverTest {
             assertThat(r.candidates()).isEqualTo(250);
             assertThat(r.embedderName()).isEqualTo(HashingEmbedder.NAME);
             assertThat(r).hasToString("HybridRetriever[in memory, embedder=test-hashing-512 (512 dimensions),"
-                    + " fusion=rrf(k=60), candidates=250, chunking=none]");
+                    + " fusion=minmax(weights=equal), candidates=250, chunking=none]");
         }
     }
 

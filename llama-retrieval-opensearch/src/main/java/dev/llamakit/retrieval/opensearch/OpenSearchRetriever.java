@@ -592,7 +592,7 @@ public final class OpenSearchRetriever implements Retriever {
         private int shards = 1;
         private int replicas = 1;
         private SearchMode mode = SearchMode.BM25;
-        private RankFusion fusion = RankFusion.reciprocalRank(60);
+        private RankFusion fusion = RankFusion.defaultFusion();
         private int candidates = 100;
         private Double minSimilarity;
         private Embedder embedder;

@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  *       {@code false}), {@value #BATCH_SIZE} (bulk actions per request, default 500);</li>
  *   <li>search: {@value #MODE} ({@code bm25} (default), {@code vector} or {@code hybrid}), {@value #EMBEDDER} (the
  *       name of an embedder on the class path, see {@code Embedders.available()}; or pass an {@link Embedder} as a
- *       service), {@value #FUSION} ({@code rrf} (default) or {@code minmax}), {@value #RRF_K} (default 60),
+ *       service), {@value #FUSION} ({@code minmax} (default) or {@code rrf}), {@value #RRF_K} (default 60),
  *       {@value #WEIGHTS} (minmax only: {@code bm25,vector}, default {@code 0.5,0.5}), {@value #CANDIDATES}
  *       (hits per ranking in hybrid mode, k of vector search; default 100), {@value #MIN_SIMILARITY} (drop vector
  *       hits below this cosine similarity), {@value #HIGHLIGHT} (default true);</li>
@@ -186,7 +186,7 @@ public final class OpenSearchRetrieverProvider implements RetrieverProvider {
             }
         }
         if (hybrid) {
-            String fusion = options.string(FUSION, "rrf").trim().toLowerCase(Locale.ROOT);
+            String fusion = options.string(FUSION, RankFusion.DEFAULT_NAME).trim().toLowerCase(Locale.ROOT);
             boolean rrf = fusion.equals("rrf");
             if (rrf && options.string(WEIGHTS).isPresent()) {
                 throw new IllegalArgumentException("option 'weights' applies to fusion=minmax only");

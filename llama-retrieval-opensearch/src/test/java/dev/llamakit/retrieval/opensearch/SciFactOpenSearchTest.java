@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * Anserini's flat baseline (nDCG@10 0.6789, R@100 0.9253) exactly, as the embedded {@code bm25} retriever does: the
  * index scores with BM25(k1 0.9, b 0.4) on a {@code contents} field holding title + text with the {@code english}
  * analyzer (the same token chain as Anserini's), in one shard. {@code docs/scaling.md} says what moves the figure
- * (OpenSearch's default k1 1.2 / b 0.75, several shards). Vector and hybrid SciFact run only when the
- * {@value #MINILM} embedder ({@code llama-embeddings-onnx}) is on the class path, and are skipped with a log line
- * otherwise. Skipped, with the reason logged, when {@code ../shared/data/beir/scifact} is not there.
+ * (OpenSearch's default k1 1.2 / b 0.75, several shards). Vector and hybrid SciFact run only with
+ * {@code -Dllamakit.scifact.dense=true} and the {@value #MINILM} embedder ({@code llama-embeddings-onnx}) on the
+ * class path (the test classpath has it), and are skipped with a log line otherwise: embedding the corpus takes
+ * about two minutes, which the embedded {@code vector}/{@code hybrid} SciFact test already spends in every build. Skipped, with the reason logged, when {@code ../shared/data/beir/scifact} is not there.
  */
 @ExtendWith(OpenSearchNodeExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -40,7 +41,8 @@ class SciFactOpenSearchTest {
 
     private final OpenSearchNode node;
     private final String index = TestHttp.freshIndex("scifact");
-    private final boolean withVectors = Embedders.available().contains(MINILM);
+    /** Vector and hybrid runs embed the corpus (about two minutes on 2 cores): by hand, not in every build. */
+    private final boolean withVectors = Embedders.available().contains(MINILM) && Boolean.getBoolean("llamakit.scifact.dense");
     private final RetrievalEvaluator evaluator = RetrievalEvaluator.builder().topK(100).threads(2).build();
     private BeirDataset scifact;
 
@@ -115,8 +117,8 @@ class SciFactOpenSearchTest {
 
     private void skipWithoutEmbedder(String mode) {
         if (!withVectors) {
-            String reason = "embedder '" + MINILM + "' is not on the class path (embedders: " + Embedders.available()
-                    + "); add llama-embeddings-onnx to run " + mode + " SciFact";
+            String reason = "run with -Dllamakit.scifact.dense=true (and embedder '" + MINILM + "' on the class path; "
+                    + "embedders: " + Embedders.available() + ") for " + mode + " SciFact";
             log.warn("skipping SciFact {} on OpenSearch: {}", mode, reason);
             System.out.println("SKIPPED SciFact opensearch " + mode + ": " + reason);
         }
