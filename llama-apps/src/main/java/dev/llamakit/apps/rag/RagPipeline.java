@@ -51,10 +51,12 @@ public final class RagPipeline {
     /**
      * The coverage a sentence needs to be cited offline. Lower than {@link SupportingSentences#DEFAULT_MIN_COVERAGE}
      * because a retrieved passage's title and section heading count toward it and documentation paraphrases the
-     * question; chosen on the eight questions about this project's documentation listed in {@code docs/apps.md}.
+     * question; chosen on the nine questions about this project's documentation listed in {@code docs/apps.md}.
      */
     public static final double OFFLINE_MIN_COVERAGE = 0.4;
     private static final int SNIPPET_CHARS = 240;
+    private static final java.util.regex.Pattern CITATION_MARKERS =
+            java.util.regex.Pattern.compile("\\s*\\[\\d+(?:\\s*,\\s*\\d+)*]");
 
     private final Retriever retriever;
     private final ChatModel model;
@@ -166,7 +168,9 @@ public final class RagPipeline {
             if (!sb.isEmpty()) {
                 sb.append(' ');
             }
-            sb.append(s.sentence().normalized()).append(" [").append(owner.get(s.index())).append(']');
+            // a sentence quoting an earlier answer carries its markers: drop them, or they would read as citations
+            String text = CITATION_MARKERS.matcher(s.sentence().normalized()).replaceAll("").strip();
+            sb.append(text).append(" [").append(owner.get(s.index())).append(']');
         }
         return sb.toString();
     }

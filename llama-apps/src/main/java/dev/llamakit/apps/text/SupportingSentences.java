@@ -18,7 +18,7 @@ import java.util.Set;
  * terms it contains over the sum for all question terms (a term absent from every sentence gets the highest idf,
  * so a question about something the text never mentions has low coverage everywhere). A sentence is support when
  * its coverage reaches the threshold. Sentences rank by coverage, then by BM25 score, then by position: the best
- * sentence comes first; a further sentence is added only when it
+ * sentence comes first; a further sentence is added only when it is prose,
  * covers a question term the chosen ones do not and scores at least half as well as the best. Words that only frame
  * a question ("how does X <em>work</em>", "what does X <em>mean</em>") are not question terms.
  * <p>
@@ -129,7 +129,8 @@ public final class SupportingSentences {
             } else {
                 double best = chosen.get(0).score();
                 boolean addsTerm = queryTerms.stream().anyMatch(t -> terms.contains(t) && !coveredTerms.contains(t));
-                if (addsTerm && s.score() >= best / 2) {
+                // a fragment (table cell, heading) may answer alone, but never pads an answer
+                if (addsTerm && s.score() >= best / 2 && isProse(s.sentence().text())) {
                     chosen.add(s);
                 } else {
                     continue;

@@ -121,6 +121,18 @@ class RagPipelineTest {
     }
 
     @Test
+    void markersInsideAQuotedSentenceAreNotReadAsCitations() {
+        Retriever r = Retrievers.create("bm25", Map.of());
+        opened.add(r);
+        r.upsert(List.of(Document.builder("transcript").title("Transcript").text("An earlier answer said: the tower "
+                + "was completed in 1889 for the World's Fair in Paris [2] [1].").build()));
+        RagAnswer a = RagPipeline.builder(r).build().ask("When was the tower completed for the World's Fair?");
+        assertThat(a.answer()).endsWith("Paris. [1]").doesNotContain("[2]");
+        assertThat(a.invalidMarkers()).isEmpty();
+        assertThat(a.cited()).hasSize(1);
+    }
+
+    @Test
     void topKAndNothingFound() {
         Retriever retriever = seedIndex();
         RagPipeline rag = RagPipeline.builder(retriever).model(client(), MODEL).topK(1).build();
