@@ -364,6 +364,16 @@ class LlamaCliTest {
         JsonNode j = run("eval", "beir", beir.toString(), "--retriever", "keyword", "--json").json();
         assertThat(j.get("queries").asInt()).isEqualTo(2);
         assertThat(j.get("ndcgAt10").asDouble()).isBetween(0.0, 1.0);
+        // with vectors: a paraphrase with no shared word ("felines", "canines") still finds its document
+        Files.writeString(beir.resolve("queries.jsonl"), "{\"_id\":\"q1\",\"text\":\"felines resting\"}\n"
+                + "{\"_id\":\"q2\",\"text\":\"canines making noise\"}\n");
+        JsonNode vector = run("eval", "beir", beir.toString(), "--retriever", "vector", "--json").json();
+        assertThat(vector.get("embedder").asText()).isEqualTo("all-minilm-l6-v2-q");
+        assertThat(vector.get("mrrAt10").asDouble()).isEqualTo(1.0);
+        JsonNode hybrid = run("eval", "beir", beir.toString(), "--retriever", "hybrid", "--fusion", "rrf", "--json").json();
+        assertThat(hybrid.get("mrrAt10").asDouble()).isEqualTo(1.0);
+        JsonNode bm25 = run("eval", "beir", beir.toString(), "--json").json();
+        assertThat(bm25.get("mrrAt10").asDouble()).as("no shared word: bm25 finds nothing").isZero();
         assertThat(run("eval", "beir", beir.toString(), "--retriever", "nope").oneLineError(2).err()).contains("nope");
         run("eval", "beir", tmp.resolve("missing").toString()).oneLineError(2);
     }
