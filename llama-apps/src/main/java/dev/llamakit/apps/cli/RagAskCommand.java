@@ -87,6 +87,10 @@ final class RagAskCommand extends AppCommand {
             skipped = report.skipped();
         }
         Path index = corpus != null && corpus.index != null ? corpus.index : null;
+        if (docs != null && retrieval.opensearch()) {
+            throw CliException.input("--docs loads a folder into memory; to answer from OpenSearch, index the folder "
+                    + "with 'llama rag index DIR --retriever opensearch' and ask without --docs");
+        }
         if (docs == null && retrieval.name.equals("keyword")) {
             throw CliException.input("keyword retrieval works in memory only: use --docs DIR");
         }

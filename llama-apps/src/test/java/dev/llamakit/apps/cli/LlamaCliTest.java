@@ -310,6 +310,8 @@ class LlamaCliTest {
         assertThat(run("rag", "index", DOCS.toString(), "--retriever", "opensearch", "--opensearch-url", url,
                 "--manifest", tmp.resolve("os.manifest.json").toString()).oneLineError(3).err()).contains(url);
         assertThat(run("eval", "beir", tmp.toString(), "--retriever", "opensearch").code()).isEqualTo(2);
+        assertThat(run("rag", "ask", "--docs", DOCS.toString(), "--retriever", "opensearch", "--opensearch-url", url, "q")
+                .oneLineError(2).err()).contains("llama rag index DIR --retriever opensearch");
     }
 
     @Test
