@@ -195,7 +195,8 @@ public final class OpenSearchRetrieverProvider implements RetrieverProvider {
                 throw new IllegalArgumentException("option 'rrf-k' applies to fusion=rrf only");
             }
             int rrfK = options.integer(RRF_K, 60, 0);
-            double[] weights = weights(options.string(WEIGHTS, "0.5,0.5"));
+            // no weights: equal (the same fusion, and the same scores, as the lucene hybrid retriever's default)
+            double[] weights = options.string(WEIGHTS).map(OpenSearchRetrieverProvider::weights).orElse(new double[0]);
             b.fusion(RankFusion.named(fusion, rrfK, weights));
         }
         b.candidates(options.integer(CANDIDATES, 100, 1));

@@ -44,7 +44,8 @@ class ProviderOptionsTest {
                 "test-hashing");
         fails(Map.of("fusion", "rrf"), "mode=hybrid only");
         fails(Map.of("candidates", "50"), "vector or hybrid only");
-        fails(Map.of("mode", "hybrid", "embedder", "test-hashing", "weights", "0.3,0.7"), "fusion=minmax only");
+        fails(Map.of("mode", "hybrid", "embedder", "test-hashing", "fusion", "rrf", "weights", "0.3,0.7"),
+                "fusion=minmax only");
         fails(Map.of("mode", "hybrid", "embedder", "test-hashing", "fusion", "minmax", "weights", "0.3"),
                 "two numbers");
         fails(Map.of("mode", "hybrid", "embedder", "test-hashing", "fusion", "borda"), "unknown fusion 'borda'");

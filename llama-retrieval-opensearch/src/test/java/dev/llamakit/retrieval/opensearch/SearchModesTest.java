@@ -122,11 +122,17 @@ class SearchModesTest {
         String query = "penguins saffron nebula";
         List<RetrievedChunk> bm25 = open("bm25", Map.of()).retrieve(query, 10);
         List<RetrievedChunk> vector = open("vector", Map.of("candidates", "10")).retrieve(query, 10);
-        List<RetrievedChunk> rrf = open("hybrid", Map.of("candidates", "10")).retrieve(query, 10);
+        List<RetrievedChunk> rrf = open("hybrid", Map.of("fusion", "rrf", "candidates", "10")).retrieve(query, 10);
         List<RetrievedChunk> expected = dev.llamakit.retrieval.fusion.RankFusion.reciprocalRank(60)
                 .fuse(List.of(bm25, vector), 10, "opensearch");
         assertThat(documentIds(rrf)).as("hybrid = RRF of the bm25 and vector rankings").isEqualTo(documentIds(expected));
         assertThat(rrf.get(0).score()).isEqualTo(expected.get(0).score());
+
+        // the default: min-max with equal weights
+        List<RetrievedChunk> byDefault = open("hybrid", Map.of("candidates", "10")).retrieve(query, 10);
+        assertThat(documentIds(byDefault)).as("hybrid by default = min-max of the two rankings")
+                .isEqualTo(documentIds(dev.llamakit.retrieval.fusion.RankFusion.defaultFusion()
+                        .fuse(List.of(bm25, vector), 10, "opensearch")));
 
         List<RetrievedChunk> minmax = open("hybrid", Map.of("fusion", "minmax", "weights", "1,0", "candidates", "10"))
                 .retrieve(query, 2);
