@@ -18,7 +18,7 @@ import java.util.Set;
  * terms it contains over the sum for all question terms (a term absent from every sentence gets the highest idf,
  * so a question about something the text never mentions has low coverage everywhere). A sentence is support when
  * its coverage reaches the threshold. Sentences rank by coverage, then by BM25 score, then by position: the best
- * sentence comes first; a further sentence is added only when it is prose,
+ * sentence comes first; a further sentence is added only when it is not a fragment (a table row or a heading),
  * covers a question term the chosen ones do not and scores at least half as well as the best. Words that only frame
  * a question ("how does X <em>work</em>", "what does X <em>mean</em>") are not question terms.
  * <p>
@@ -130,7 +130,7 @@ public final class SupportingSentences {
                 double best = chosen.get(0).score();
                 boolean addsTerm = queryTerms.stream().anyMatch(t -> terms.contains(t) && !coveredTerms.contains(t));
                 // a fragment (table cell, heading) may answer alone, but never pads an answer
-                if (addsTerm && s.score() >= best / 2 && isProse(s.sentence().text())) {
+                if (addsTerm && s.score() >= best / 2 && !isFragment(s.sentence().text())) {
                     chosen.add(s);
                 } else {
                     continue;
@@ -152,6 +152,12 @@ public final class SupportingSentences {
         return t.startsWith("./") || t.startsWith("$ ") || t.startsWith("mvn") || t.startsWith("java ")
                 || t.endsWith(";") || t.endsWith("{") || t.contains("(\"") || t.contains("\")")
                 || t.contains("->") || t.contains(" = new ");
+    }
+
+    /** A table row, heading, quote or fence line: it may answer alone, but never pads an answer. */
+    static boolean isFragment(String text) {
+        String t = text.strip();
+        return t.startsWith("|") || t.endsWith("|") || t.startsWith("#") || t.startsWith("```") || t.startsWith(">");
     }
 
     /** Whether a sentence reads as prose: at least six words, and not a heading, table row, list marker or code. */
