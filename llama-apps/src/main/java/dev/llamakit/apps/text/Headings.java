@@ -71,7 +71,8 @@ public final class Headings {
         return true;
     }
 
-    private static int words(String t) {
+    /** The number of words (runs of letters and digits) in {@code t}. */
+    static int words(String t) {
         int words = 0;
         boolean inWord = false;
         for (int i = 0; i < t.length(); i++) {

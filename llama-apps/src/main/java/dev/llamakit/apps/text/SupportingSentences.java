@@ -166,15 +166,6 @@ public final class SupportingSentences {
         if (t.startsWith("#") || t.startsWith("|") || t.startsWith("```") || t.startsWith(">")) {
             return false;
         }
-        int words = 0;
-        boolean inWord = false;
-        for (int i = 0; i < t.length(); i++) {
-            boolean letter = Character.isLetterOrDigit(t.charAt(i));
-            if (letter && !inWord) {
-                words++;
-            }
-            inWord = letter;
-        }
-        return words >= 6;
+        return Headings.words(t) >= 6;
     }
 }
