@@ -233,20 +233,30 @@ public final class Bm25Retriever implements Retriever {
 
         /** BM25 term-frequency saturation, finite and &ge; 0 (default 0.9). */
         public Builder k1(float k1) {
+            this.k1 = checkK1(k1);
+            return this;
+        }
+
+        /** {@code k1}, or an error naming it: finite and &ge; 0. Shared with the hybrid builder. */
+        static float checkK1(float k1) {
             if (!Float.isFinite(k1) || k1 < 0) {
                 throw new IllegalArgumentException("k1 must be a finite number >= 0, got " + k1);
             }
-            this.k1 = k1;
-            return this;
+            return k1;
         }
 
         /** BM25 length normalisation, in [0, 1] (default 0.4). */
         public Builder b(float b) {
+            this.b = checkB(b);
+            return this;
+        }
+
+        /** {@code b}, or an error naming it: in [0, 1]. Shared with the hybrid builder. */
+        static float checkB(float b) {
             if (!(b >= 0 && b <= 1)) {
                 throw new IllegalArgumentException("b must be between 0 and 1, got " + b);
             }
-            this.b = b;
-            return this;
+            return b;
         }
 
         public Builder stemmer(Bm25Analyzer.Stemmer stemmer) {

@@ -218,19 +218,13 @@ public final class HybridRetriever implements Retriever {
 
         /** BM25 term-frequency saturation, finite and &ge; 0 (default 0.9). */
         public Builder k1(float k1) {
-            if (!Float.isFinite(k1) || k1 < 0) {
-                throw new IllegalArgumentException("k1 must be a finite number >= 0, got " + k1);
-            }
-            this.k1 = k1;
+            this.k1 = Bm25Retriever.Builder.checkK1(k1);
             return this;
         }
 
         /** BM25 length normalisation, in [0, 1] (default 0.4). */
         public Builder b(float b) {
-            if (!(b >= 0 && b <= 1)) {
-                throw new IllegalArgumentException("b must be between 0 and 1, got " + b);
-            }
-            this.b = b;
+            this.b = Bm25Retriever.Builder.checkB(b);
             return this;
         }
 
