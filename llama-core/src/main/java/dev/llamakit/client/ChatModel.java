@@ -51,7 +51,7 @@ public interface ChatModel {
      * with the collected reply. Cancelling the future closes the stream.
      */
     default CompletableFuture<ChatResponse> streamAsync(ChatRequest request, Consumer<ChatStreamEvent> onEvent) {
-        return AsyncStreams.consume(() -> stream(request), onEvent, StreamThreads.pool());
+        return AsyncStreams.consume(c -> stream(request), onEvent, StreamThreads.pool());
     }
 
     /**
@@ -59,6 +59,6 @@ public interface ChatModel {
      * beyond what the subscriber requested. Each subscriber gets its own call; {@code cancel()} closes it.
      */
     default Flow.Publisher<ChatStreamEvent> streamPublisher(ChatRequest request) {
-        return new ChatStreamPublisher(() -> stream(request), StreamThreads.pool());
+        return new ChatStreamPublisher(c -> stream(request), StreamThreads.pool());
     }
 }

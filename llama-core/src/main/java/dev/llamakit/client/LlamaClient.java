@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llamakit.internal.Version;
 import dev.llamakit.internal.http.AttemptListener;
 import dev.llamakit.internal.http.CallTracker;
+import dev.llamakit.internal.http.Cancellation;
+import dev.llamakit.internal.http.HeaderValues;
 import dev.llamakit.internal.http.ClientConfig;
 import dev.llamakit.internal.http.HttpCaller;
 import dev.llamakit.internal.http.RateLimitHeaders;
 import dev.llamakit.internal.http.RawResponse;
 import dev.llamakit.internal.http.RealChatStream;
 import dev.llamakit.internal.http.Secret;
+import dev.llamakit.internal.http.UrlRedaction;
 import dev.llamakit.internal.json.Json;
 import dev.llamakit.internal.stream.AsyncStreams;
 import dev.llamakit.internal.stream.ChatStreamPublisher;
@@ -40,9 +43,22 @@ import java.util.function.UnaryOperator;
  * A client of the Llama API and of OpenAI-compatible servers. Immutable and thread-safe: create one and
  * share it; derive variants with {@link #newBuilder()}, which share the connection pool.
  *
- * <p>Settings come from the builder, then the environment ({@code LLAMA_API_KEY}, {@code LLAMA_BASE_URL}),
- * then defaults ({@code https://api.llama.com/v1}; {@code https://api.llama.com/compat/v1} for
- * {@link Dialect#OPENAI}; 60 s timeout; 5 s connect timeout; 2 retries).
+ * <p>Settings come from the builder, then the environment, then defaults (60 s timeout; 5 s connect timeout;
+ * 2 retries). An environment key goes only to the server it belongs to:
+ *
+ * <table>
+ * <caption>Where the base URL and the key come from when the builder does not set them</caption>
+ * <tr><th>dialect</th><th>base URL</th><th>API key</th></tr>
+ * <tr><td>{@link Dialect#LLAMA}</td><td>{@code LLAMA_BASE_URL}, else {@code https://api.llama.com/v1}</td>
+ *     <td>{@code LLAMA_API_KEY}</td></tr>
+ * <tr><td>{@link Dialect#OPENAI}</td><td>{@code OPENAI_BASE_URL}, else {@code https://api.llama.com/compat/v1}</td>
+ *     <td>{@code LLAMA_API_KEY} when the base URL is the Llama API's host, else {@code OPENAI_API_KEY}</td></tr>
+ * </table>
+ *
+ * <p>A key given to the builder is always used. Credentials (the key, a base URL's {@code user:password@}, headers
+ * added with {@link Builder#secretHeader}) are sent only to the base URL's origin: a redirect to another scheme,
+ * host or port fails with {@link CrossOriginRedirectException}, and no credential appears in an exception, a log
+ * line or a {@code toString()}.
  *
  * <pre>{@code
  * LlamaClient client = LlamaClient.builder().build();          // reads LLAMA_API_KEY
@@ -72,6 +88,11 @@ public final class LlamaClient implements ChatModel {
     private final WireFormat wire;
 
     private LlamaClient(Builder b, ClientConfig config, HttpClient http) {
+        if (http.followRedirects() != HttpClient.Redirect.NEVER) {
+            throw new IllegalArgumentException("the HttpClient given to httpClient(...) follows redirects itself ("
+                    + http.followRedirects() + "), which would carry the API key to other hosts; build it with "
+                    + "followRedirects(HttpClient.Redirect.NEVER): the client follows same-origin redirects itself");
+        }
         this.settings = b.copy();
         this.listeners = List.copyOf(b.listeners);
         this.executor = b.executor != null ? b.executor : StreamThreads.pool();
@@ -166,20 +187,26 @@ public final class LlamaClient implements ChatModel {
     public ChatStream stream(ChatRequest request, RequestOptions options) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(options, "options");
+        return stream(request, options, new Cancellation());
+    }
+
+    private ChatStream stream(ChatRequest request, RequestOptions options, Cancellation cancellation) {
         CallTracker tracker = CallTracker.start(listeners, request, config.dialect(), true, config.clock());
-        return new RealChatStream(caller, CHAT_PATH, wire.encodeStreamingChat(request).toString(), options, config.dialect(), tracker);
+        return RealChatStream.open(caller, CHAT_PATH, wire.encodeStreamingChat(request, config.streamUsage()).toString(),
+                options, config.dialect(), tracker, cancellation);
     }
 
     @Override
     public CompletableFuture<ChatResponse> streamAsync(ChatRequest request, Consumer<ChatStreamEvent> onEvent) {
+        Objects.requireNonNull(request, "request");
         Objects.requireNonNull(onEvent, "onEvent");
-        return AsyncStreams.consume(() -> stream(request), onEvent, executor);
+        return AsyncStreams.consume(c -> stream(request, RequestOptions.NONE, c), onEvent, executor);
     }
 
     @Override
     public Flow.Publisher<ChatStreamEvent> streamPublisher(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        return new ChatStreamPublisher(() -> stream(request), executor);
+        return new ChatStreamPublisher(c -> stream(request, RequestOptions.NONE, c), executor);
     }
 
     private ChatResponse decodeChat(RawResponse response) {
@@ -235,7 +262,7 @@ public final class LlamaClient implements ChatModel {
         return decode(response, () -> wire.decodeModeration(body));
     }
 
-    /** The base URL requests go to. */
+    /** The base URL requests go to, without any {@code user:password@} part. */
     public URI baseUrl() {
         return config.baseUrl();
     }
@@ -296,6 +323,8 @@ public final class LlamaClient implements ChatModel {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private int maxRetries = 2;
         private final Map<String, String> headers = new LinkedHashMap<>();
+        private final Map<String, Secret> secretHeaders = new LinkedHashMap<>();
+        private boolean streamUsage = true;
         private Sleeper sleeper = Sleeper.SYSTEM;
         private Clock clock = Clock.systemUTC();
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
@@ -317,6 +346,8 @@ public final class LlamaClient implements ChatModel {
             b.connectTimeout = connectTimeout;
             b.maxRetries = maxRetries;
             b.headers.putAll(headers);
+            b.secretHeaders.putAll(secretHeaders);
+            b.streamUsage = streamUsage;
             b.sleeper = sleeper;
             b.clock = clock;
             b.random = random;
@@ -328,14 +359,22 @@ public final class LlamaClient implements ChatModel {
             return b;
         }
 
-        /** The API key (else {@code LLAMA_API_KEY}). Required for {@link Dialect#LLAMA}. */
+        /**
+         * The API key (else from the environment, see the class comment). Required for {@link Dialect#LLAMA}.
+         *
+         * @throws IllegalArgumentException when the key is blank or holds a character that cannot be sent in a
+         *         header (the message names the character, never the key)
+         */
         public Builder apiKey(String apiKey) {
             Secret.of(apiKey); // validates
             this.apiKey = apiKey;
             return this;
         }
 
-        /** The base URL, e.g. {@code http://localhost:8000/v1} (else {@code LLAMA_BASE_URL}, else the default). */
+        /**
+         * The base URL, e.g. {@code http://localhost:8000/v1} (else from the environment, else the default). A
+         * {@code user:password@} part is sent as Basic authentication when no API key is set, and never shown.
+         */
         public Builder baseUrl(String baseUrl) {
             this.baseUrl = validateBaseUrl(Objects.requireNonNull(baseUrl, "baseUrl"), "baseUrl");
             return this;
@@ -368,7 +407,30 @@ public final class LlamaClient implements ChatModel {
 
         /** A header sent with every request. */
         public Builder header(String name, String value) {
-            headers.put(RequestOptions.Settings.requireHeaderName(name), Objects.requireNonNull(value, "value"));
+            RequestOptions.Settings.requireHeaderName(name);
+            HeaderValues.requireValidValue(name, Objects.requireNonNull(value, "value"));
+            secretHeaders.remove(name);
+            headers.put(name, value);
+            return this;
+        }
+
+        /**
+         * A header whose value is a credential (for example a gateway's {@code api-key}): sent with every request
+         * to the base URL's origin only, and never shown in a message, a log line or {@code toString()}.
+         */
+        public Builder secretHeader(String name, String value) {
+            RequestOptions.Settings.requireHeaderName(name);
+            headers.remove(name);
+            secretHeaders.put(name, Secret.header(name, value));
+            return this;
+        }
+
+        /**
+         * Whether streams on {@link Dialect#OPENAI} ask for a final usage chunk ({@code stream_options}; default
+         * true). Switch it off for servers that reject the field; streamed replies then carry no usage.
+         */
+        public Builder streamUsage(boolean streamUsage) {
+            this.streamUsage = streamUsage;
             return this;
         }
 
@@ -386,7 +448,9 @@ public final class LlamaClient implements ChatModel {
 
         /**
          * A JDK client to use instead of the one this builder makes (for a proxy, TLS settings or an executor).
-         * Its redirect policy and connect timeout then apply; set {@code followRedirects(NORMAL)} on it.
+         * Its connect timeout then applies. It must not follow redirects itself ({@code Redirect.NEVER}, the
+         * JDK's default): its policy would carry the API key to other hosts; the client follows same-origin
+         * redirects on its own.
          */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
@@ -405,8 +469,8 @@ public final class LlamaClient implements ChatModel {
             return this;
         }
 
-        /** Where environment variables come from; for tests. */
-        Builder environment(UnaryOperator<String> environment) {
+        /** Where environment variables come from (default {@link System#getenv(String)}). */
+        public Builder environment(UnaryOperator<String> environment) {
             this.environment = Objects.requireNonNull(environment, "environment");
             return this;
         }
@@ -419,33 +483,48 @@ public final class LlamaClient implements ChatModel {
 
         /** Builds the client. A missing API key is reported at the first request, not here. */
         public LlamaClient build() {
-            String key = apiKey != null ? apiKey : blankToNull(environment.apply("LLAMA_API_KEY"));
-            String url = baseUrl;
-            if (url == null) {
-                String fromEnv = blankToNull(environment.apply("LLAMA_BASE_URL"));
-                if (fromEnv == null) {
-                    fromEnv = blankToNull(environment.apply("LLAMA_API_CLIENT_BASE_URL"));
+            URI url = URI.create(stripTrailingSlash(resolveBaseUrl()));
+            String keyVariable = dialect.apiKeyVariable(url);
+            String envKey = apiKey != null ? null : blankToNull(environment.apply(keyVariable));
+            Secret basicAuth = null;
+            if (url.getRawUserInfo() != null) {
+                if (apiKey == null && envKey == null) {
+                    basicAuth = Secret.of(url.getUserInfo(), "the user-info of the base URL");
                 }
-                url = fromEnv != null ? validateBaseUrl(fromEnv, "LLAMA_BASE_URL")
-                        : dialect == Dialect.OPENAI ? DEFAULT_COMPAT_BASE_URL : DEFAULT_BASE_URL;
+                url = UrlRedaction.withoutUserInfo(url);
             }
-            ClientConfig config = new ClientConfig(
-                    URI.create(stripTrailingSlash(url)),
-                    key == null ? null : Secret.of(key),
-                    dialect, timeout, maxRetries, headers, sleeper, clock, random,
+            ClientConfig config = new ClientConfig(url,
+                    apiKey != null ? Secret.of(apiKey) : envKey != null ? Secret.of(envKey, "the API key in " + keyVariable) : null,
+                    basicAuth, dialect, timeout, maxRetries, headers, secretHeaders, streamUsage, sleeper, clock, random,
                     "llamakit-java/" + Version.get());
             HttpClient http = httpClient != null ? httpClient
                     : sharedHttpClient != null ? sharedHttpClient
                     : HttpClient.newBuilder()
                             .connectTimeout(connectTimeout)
-                            .followRedirects(HttpClient.Redirect.NORMAL)
+                            .followRedirects(HttpClient.Redirect.NEVER)
                             .build();
             return new LlamaClient(this, config, http);
         }
 
+        private String resolveBaseUrl() {
+            if (baseUrl != null) {
+                return baseUrl;
+            }
+            String variable = dialect.baseUrlVariable();
+            String fromEnv = blankToNull(environment.apply(variable));
+            if (fromEnv == null && dialect == Dialect.LLAMA) {
+                variable = "LLAMA_API_CLIENT_BASE_URL"; // the official SDKs' name
+                fromEnv = blankToNull(environment.apply(variable));
+            }
+            if (fromEnv != null) {
+                return validateBaseUrl(fromEnv, variable);
+            }
+            return dialect == Dialect.OPENAI ? DEFAULT_COMPAT_BASE_URL : DEFAULT_BASE_URL;
+        }
+
         @Override
         public String toString() {
-            return "LlamaClient.Builder[baseUrl=" + baseUrl + ", dialect=" + dialect + ", apiKey="
+            return "LlamaClient.Builder[baseUrl=" + UrlRedaction.redact(baseUrl) + ", dialect=" + dialect + ", apiKey="
                     + (apiKey == null ? "unset" : "***") + "]";
         }
 
@@ -454,14 +533,15 @@ public final class LlamaClient implements ChatModel {
             try {
                 uri = URI.create(url.strip());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(what + " is not a valid URL: " + url, e);
+                throw new IllegalArgumentException(what + " is not a valid URL: " + UrlRedaction.redact(url));
             }
             if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))
                     || uri.getHost() == null) {
-                throw new IllegalArgumentException(what + " must be an http(s) URL such as https://api.llama.com/v1, got: " + url);
+                throw new IllegalArgumentException(what + " must be an http(s) URL such as https://api.llama.com/v1, got: "
+                        + UrlRedaction.redact(url));
             }
             if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw new IllegalArgumentException(what + " must not have a query or fragment: " + url);
+                throw new IllegalArgumentException(what + " must not have a query or fragment: " + UrlRedaction.redact(url));
             }
             return url.strip();
         }

@@ -75,7 +75,9 @@ public final class RequestOptions {
 
         /** Adds a header; {@code Authorization} cannot be set this way (use the client's API key). */
         public Builder header(String name, String value) {
-            headers.put(Settings.requireHeaderName(name), Objects.requireNonNull(value, "value"));
+            Settings.requireHeaderName(name);
+            dev.llamakit.internal.http.HeaderValues.requireValidValue(name, Objects.requireNonNull(value, "value"));
+            headers.put(name, value);
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.llamakit.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -56,7 +57,8 @@ class ApiKeySecrecyTest {
     void theKeyAppearsInNoLogLineExceptionOrToString() {
         List<String> output = new ArrayList<>();
         RecordingSleeper sleeper = new RecordingSleeper();
-        LlamaClient client = LlamaClient.builder().baseUrl(extension.server().baseUrl()).apiKey(KEY).sleeper(sleeper).build();
+        LlamaClient client = LlamaClient.builder().baseUrl(extension.server().baseUrl()).apiKey(KEY).sleeper(sleeper)
+                .listener(new LoggingChatListener()).build();
         ChatRequest request = ChatRequest.builder().model("Llama-3.3-8B-Instruct").addMessage(Message.user("hi")).build();
 
         output.add(client.chat(request).toString());
@@ -77,6 +79,13 @@ class ApiKeySecrecyTest {
         output.add(describe(() -> client.chat(request, RequestOptions.builder().timeout(Duration.ofMillis(200)).maxRetries(0).build())));
         output.add(describe(() -> client.newBuilder().apiKey(WRONG_KEY).build().chat(request)));
         output.add(describe(() -> client.model("missing-model")));
+        output.add(describe(() -> {
+            try (ChatStream stream = client.stream(request)) {
+                stream.collect();
+            }
+        }));
+        extension.server().enqueue(ScriptedReply.status(401));
+        output.add(describe(() -> client.stream(request)));
         output.add(extension.server().requests().toString());
 
         List<String> logLines = new ArrayList<>();
@@ -91,6 +100,46 @@ class ApiKeySecrecyTest {
         assertThat(logLines).anySatisfy(line -> assertThat(line).contains("attempt 2"));
         assertThat(String.join("\n", logLines)).doesNotContain(KEY).doesNotContain(WRONG_KEY);
         assertThat(String.join("\n", output)).doesNotContain(KEY).doesNotContain(WRONG_KEY);
+    }
+
+    /**
+     * Keys with a character the JDK refuses in a header: its own error would quote the whole header value,
+     * {@code Bearer <key>}. The client refuses them at build time, in words that never show the key, whether the
+     * key comes from the builder or from the environment.
+     */
+    @Test
+    void aKeyThatCannotBeSentIsRefusedWithoutShowingIt() {
+        List<String> oddKeys = List.of("sk-abc\u200Bdef-SECRETPART", "sk-abc\ndef-SECRETPART", "sk-abc def-SECRETPART",
+                "sk-abc\u00e9def-SECRETPART", "sk-abc\u0000def-SECRETPART");
+        List<String> output = new ArrayList<>();
+        for (String odd : oddKeys) {
+            Throwable fromBuilder = catchThrowable(() -> LlamaClient.builder().baseUrl(extension.server().baseUrl())
+                    .listener(new LoggingChatListener()).apiKey(odd).build()
+                    .chat(ChatRequest.builder().model("m").addMessage(Message.user("hi")).build()));
+            assertThat(fromBuilder).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("U+");
+            output.add(describe(fromBuilder));
+            Throwable fromEnv = catchThrowable(() -> LlamaClient.builder().baseUrl(extension.server().baseUrl())
+                    .environment(java.util.Map.of("LLAMA_API_KEY", odd)::get).build());
+            assertThat(fromEnv).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LLAMA_API_KEY");
+            output.add(describe(fromEnv));
+            Throwable asHeader = catchThrowable(() -> LlamaClient.builder().secretHeader("api-key", odd));
+            output.add(asHeader == null ? "accepted" : describe(asHeader)); // a space or U+00E9 is a legal header value
+            Throwable perCall = catchThrowable(() -> RequestOptions.builder().header("x-token", odd));
+            output.add(perCall == null ? "accepted" : describe(perCall));
+        }
+        assertThat(extension.server().requests()).as("nothing was sent").isEmpty();
+        List<String> logLines = new ArrayList<>();
+        for (ILoggingEvent event : appender.list) {
+            logLines.add(event.getFormattedMessage());
+        }
+        String all = String.join("\n", output) + String.join("\n", logLines);
+        assertThat(all).doesNotContain("SECRETPART").doesNotContain("sk-abc");
+    }
+
+    private static String describe(Throwable e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        return e + "\n" + trace;
     }
 
     private static String describe(Runnable call) {

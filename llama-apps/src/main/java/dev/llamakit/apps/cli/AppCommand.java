@@ -54,7 +54,7 @@ abstract class AppCommand implements Callable<Integer> {
         } catch (CliException e) {
             return fail(ctx, e.exitCode(), e.getMessage(), e);
         } catch (AuthenticationException e) {
-            return fail(ctx, ExitCodes.SERVICE, "the server refused the API key (401): check --api-key or LLAMA_API_KEY", e);
+            return fail(ctx, ExitCodes.SERVICE, "the server refused the API key (401): check --api-key or " + common.apiKeyVariable(ctx), e);
         } catch (LlamaTimeoutException e) {
             return fail(ctx, ExitCodes.SERVICE, "the server at " + describeUrl(ctx) + " timed out: " + e.getMessage(), e);
         } catch (LlamaConnectionException e) {
@@ -72,9 +72,13 @@ abstract class AppCommand implements Callable<Integer> {
         }
     }
 
+    /** The server's URL as the client sees it: never with a {@code user:password@} part. */
     private String describeUrl(CliContext ctx) {
-        String url = common.baseUrl(ctx);
-        return url != null ? url : "the default Llama API URL";
+        try {
+            return common.client(ctx).baseUrl().toString();
+        } catch (RuntimeException e) {
+            return "the configured server";
+        }
     }
 
     private static String rootMessage(Throwable e) {

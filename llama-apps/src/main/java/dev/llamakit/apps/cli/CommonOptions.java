@@ -10,10 +10,11 @@ public final class CommonOptions {
     public static final String DEFAULT_MODEL = "Llama-3.3-8B-Instruct";
 
     @Option(names = "--base-url", paramLabel = "URL",
-            description = "Server URL, e.g. http://localhost:8000/v1 (else LLAMA_BASE_URL, else the Llama API).")
+            description = "Server URL, e.g. http://localhost:8000/v1 (else LLAMA_BASE_URL, or OPENAI_BASE_URL with --dialect openai; else the Llama API).")
     String baseUrl;
 
-    @Option(names = "--api-key", paramLabel = "KEY", description = "API key (else LLAMA_API_KEY).")
+    @Option(names = "--api-key", paramLabel = "KEY",
+            description = "API key (else LLAMA_API_KEY; OPENAI_API_KEY for another OpenAI-compatible server).")
     String apiKey;
 
     @Option(names = "--dialect", paramLabel = "llama|openai", defaultValue = "llama",
@@ -34,21 +35,36 @@ public final class CommonOptions {
     @Option(names = {"-v", "--verbose"}, description = "Debug logs on stderr, and stack traces with errors.")
     boolean verbose;
 
-    /** The key from the option, else {@code LLAMA_API_KEY}; null when neither is set. */
+    /**
+     * The key from the option, else from the variable the client library reads for this dialect and server
+     * ({@code LLAMA_API_KEY}, or {@code OPENAI_API_KEY} for an OpenAI-compatible server other than the Llama API);
+     * null when neither is set.
+     */
     String apiKey(CliContext ctx) {
         if (apiKey != null && !apiKey.isBlank()) {
             return apiKey;
         }
-        return ctx.variable("LLAMA_API_KEY");
+        return ctx.variable(apiKeyVariable(ctx));
     }
 
-    /** The base URL from the option, else {@code LLAMA_BASE_URL}; null when neither is set. */
+    /** The environment variable the key comes from for this dialect and server. */
+    String apiKeyVariable(CliContext ctx) {
+        String url = baseUrl(ctx);
+        try {
+            return dialect().apiKeyVariable(java.net.URI.create(url != null ? url.strip()
+                    : dialect() == Dialect.OPENAI ? LlamaClient.DEFAULT_COMPAT_BASE_URL : LlamaClient.DEFAULT_BASE_URL));
+        } catch (IllegalArgumentException e) {
+            return dialect() == Dialect.OPENAI ? "OPENAI_API_KEY" : "LLAMA_API_KEY"; // the URL is refused later, in words
+        }
+    }
+
+    /** The base URL from the option, else {@code LLAMA_BASE_URL} (native) or {@code OPENAI_BASE_URL}; null when neither is set. */
     String baseUrl(CliContext ctx) {
         if (baseUrl != null && !baseUrl.isBlank()) {
             return baseUrl;
         }
-        String url = ctx.variable("LLAMA_BASE_URL");
-        return url != null ? url : ctx.variable("LLAMA_API_CLIENT_BASE_URL");
+        String url = ctx.variable(dialect().baseUrlVariable());
+        return url != null || dialect() != Dialect.LLAMA ? url : ctx.variable("LLAMA_API_CLIENT_BASE_URL");
     }
 
     /** Offline: {@code --offline}, or no key and no base URL anywhere. */
@@ -79,7 +95,7 @@ public final class CommonOptions {
             try {
                 b.baseUrl(url);
             } catch (IllegalArgumentException e) {
-                throw CliException.input("bad base URL '" + url + "': " + e.getMessage());
+                throw CliException.input("bad base URL: " + e.getMessage());
             }
         }
         return b.build();

@@ -9,17 +9,25 @@ import java.util.Map;
 import java.util.function.DoubleSupplier;
 
 /**
- * The resolved settings of a client (builder, then environment, then defaults). Internal.
+ * The resolved settings of a client (builder, then environment, then defaults). Credentials are
+ * {@link Secret}s and {@link #toString()} shows none of them. Internal.
  *
- * @param apiKey {@code null} when none is configured
+ * @param baseUrl       the base URL without any user-info part
+ * @param apiKey        the bearer key; {@code null} when none is configured
+ * @param basicAuth     {@code user:password} from the base URL's user-info, sent as Basic auth; {@code null} when none
+ * @param secretHeaders headers whose values are credentials
+ * @param streamUsage   whether OpenAI-style streams ask for a usage chunk ({@code stream_options})
  */
 public record ClientConfig(
         URI baseUrl,
         Secret apiKey,
+        Secret basicAuth,
         Dialect dialect,
         Duration timeout,
         int maxRetries,
         Map<String, String> headers,
+        Map<String, Secret> secretHeaders,
+        boolean streamUsage,
         Sleeper sleeper,
         Clock clock,
         DoubleSupplier random,
@@ -27,6 +35,7 @@ public record ClientConfig(
 
     public ClientConfig {
         headers = Map.copyOf(headers);
+        secretHeaders = Map.copyOf(secretHeaders);
     }
 
     @Override

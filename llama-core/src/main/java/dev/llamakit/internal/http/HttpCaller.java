@@ -1,11 +1,10 @@
 package dev.llamakit.internal.http;
 
-import dev.llamakit.client.Dialect;
-import dev.llamakit.client.LlamaConfigurationException;
 import dev.llamakit.client.LlamaConnectionException;
 import dev.llamakit.client.LlamaException;
 import dev.llamakit.client.LlamaTimeoutException;
 import dev.llamakit.client.RequestOptions;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,36 +16,41 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one logical request: builds the HTTP request with the client's headers, runs attempts with the
- * retry policy, logs each attempt at debug (method, path, status, attempt, duration; never the key), and
- * maps failures to typed exceptions. Three shapes: blocking, async, and streaming (the body left open).
- * Internal.
+ * Sends one logical request: builds the HTTP request with the client's headers ({@link RequestFactory}), runs
+ * attempts under the retry policy, follows same-origin redirects itself (never carrying credentials to another
+ * origin), logs each attempt at debug (method, path, status, attempt, duration; never a header value), and maps
+ * failures to typed exceptions.
+ *
+ * <p>There is one attempt loop, asynchronous; the blocking calls wait for it. Every attempt is bounded by the
+ * timeout: a call without a streamed body for its whole exchange, a stream for its status line, headers and (on
+ * an error status) its error body; a stream's body is then bounded by idleness only. Once the call's
+ * {@link Cancellation} fires, no further request is sent. Internal.
  */
 public final class HttpCaller {
     private static final Logger LOG = LoggerFactory.getLogger("dev.llamakit.http");
     private static final int MAX_ERROR_BODY_BYTES = 1024 * 1024;
+    private static final int MAX_REDIRECTS = 5;
 
     private final HttpClient http;
     private final ClientConfig config;
+    private final RequestFactory requests;
     private final RetryPolicy retryPolicy;
 
     public HttpCaller(HttpClient http, ClientConfig config) {
         this.http = http;
         this.config = config;
+        this.requests = new RequestFactory(config);
         this.retryPolicy = new RetryPolicy(config.clock(), config.random());
     }
 
@@ -77,219 +81,278 @@ public final class HttpCaller {
      * @throws LlamaConnectionException when the server cannot be reached after retries
      */
     public RawResponse send(String method, String path, String jsonBody, RequestOptions options, AttemptListener listener) {
-        HttpRequest request = buildRequest(method, path, jsonBody, options, "application/json");
-        HttpResponse<byte[]> response = execute(request, HttpResponse.BodyHandlers.ofByteArray(), options, listener, body -> body);
-        return new RawResponse(response.statusCode(), response.headers(), response.body(), requestId(response.headers()));
+        Cancellation cancellation = new Cancellation();
+        return await(sendAsync(method, path, jsonBody, options, listener, cancellation), cancellation);
+    }
+
+    /**
+     * As {@link #send}, without blocking a thread: attempts and retry waits are chained. Cancelling the returned
+     * future cancels the exchange in flight (or the wait for a retry), and no further attempt is made.
+     */
+    public CompletableFuture<RawResponse> sendAsync(String method, String path, String jsonBody, RequestOptions options,
+                                                    AttemptListener listener) {
+        Cancellation cancellation = new Cancellation();
+        CompletableFuture<RawResponse> result = sendAsync(method, path, jsonBody, options, listener, cancellation);
+        result.whenComplete((r, e) -> {
+            if (result.isCancelled()) {
+                cancellation.cancel();
+            }
+        });
+        return result;
+    }
+
+    private CompletableFuture<RawResponse> sendAsync(String method, String path, String jsonBody, RequestOptions options,
+                                                     AttemptListener listener, Cancellation cancellation) {
+        HttpRequest request;
+        try {
+            request = requests.build(method, path, jsonBody, options, "application/json");
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Call<byte[]> call = new Call<>(request, BYTES, options, listener, cancellation);
+        call.attempt();
+        return call.result.thenApply(r -> new RawResponse(r.statusCode(), r.headers(), r.body(), requestId(r.headers())));
     }
 
     /**
      * Sends a streaming request ({@code Accept: text/event-stream}) and returns once a 2xx status and headers
      * arrived, with the body open. Error statuses are retried as for {@link #send}; a stalled body fails after
      * the timeout of no data.
+     *
+     * @throws CancellationException when {@code cancellation} fired before the headers arrived
      */
-    public StreamResponse openStream(String path, String jsonBody, RequestOptions options, AttemptListener listener) {
-        HttpRequest request = buildRequest("POST", path, jsonBody, options, "text/event-stream");
-        HttpResponse<InputStream> response = execute(request, HttpResponse.BodyHandlers.ofInputStream(), options, listener,
-                HttpCaller::drainErrorBody);
-        return new StreamResponse(new IdleTimeoutInputStream(response.body(), timeout(options)), response.headers(),
-                requestId(response.headers()));
+    public StreamResponse openStream(String path, String jsonBody, RequestOptions options, AttemptListener listener,
+                                     Cancellation cancellation) {
+        HttpRequest request = requests.build("POST", path, jsonBody, options, "text/event-stream");
+        Call<InputStream> call = new Call<>(request, STREAM, options, listener, cancellation);
+        call.attempt();
+        HttpResponse<InputStream> response = await(call.result, cancellation);
+        StreamResponse stream = new StreamResponse(new IdleTimeoutInputStream(response.body(), timeout(options)),
+                response.headers(), requestId(response.headers()));
+        if (cancellation.isCancelled()) {
+            stream.close();
+            throw new CancellationException("the call was cancelled");
+        }
+        cancellation.onCancel(stream::close);
+        return stream;
     }
 
     /**
-     * As {@link #send}, without blocking a thread: attempts and retry waits are chained. Cancelling the returned
-     * future cancels the exchange in flight (or the wait for a retry).
+     * Waits {@code wait} for a retry unless the call is cancelled first.
+     *
+     * @throws CancellationException when it was
      */
-    public CompletableFuture<RawResponse> sendAsync(String method, String path, String jsonBody, RequestOptions options,
-                                                    AttemptListener listener) {
-        HttpRequest request;
-        try {
-            request = buildRequest(method, path, jsonBody, options, "application/json");
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<RawResponse> result = new CompletableFuture<>();
-        AtomicReference<Future<?>> inFlight = new AtomicReference<>();
-        result.whenComplete((r, e) -> {
-            if (result.isCancelled()) {
-                Future<?> f = inFlight.get();
-                if (f != null) {
-                    f.cancel(true);
-                }
-            }
-        });
-        attemptAsync(request, options, listener, 0, result, inFlight);
-        return result;
-    }
-
-    private void attemptAsync(HttpRequest request, RequestOptions options, AttemptListener listener, int retries,
-                              CompletableFuture<RawResponse> result, AtomicReference<Future<?>> inFlight) {
-        if (result.isDone()) {
-            return;
-        }
-        Duration timeout = timeout(options);
-        long started = System.nanoTime();
-        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        inFlight.set(exchange);
-        if (result.isCancelled()) {
-            exchange.cancel(true);
-            return;
-        }
-        AtomicBoolean timedOut = new AtomicBoolean();
-        CompletableFuture<Void> timer = CompletableFuture.runAsync(() -> {
-            timedOut.set(true);
-            exchange.cancel(true);
-        }, CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS));
-        exchange.whenComplete((response, error) -> {
-            timer.cancel(false);
-            if (result.isDone()) {
-                return;
-            }
-            int attempt = retries + 1;
-            String target = request.uri().getRawPath();
-            RuntimeException failure;
-            if (error != null) {
-                LlamaConnectionException connectionError = timedOut.get()
-                        ? new LlamaTimeoutException("request timed out after " + timeout.toMillis() + " ms", unwrap(error))
-                        : toConnectionException(request, unwrap(error), timeout);
-                if (retries < maxRetries(options)) {
-                    Duration wait = retryPolicy.delay(retries, null);
-                    logRetry(request.method(), target, connectionError.getMessage(), attempt, started, wait);
-                    scheduleRetry(request, options, listener, retries, result, inFlight, attempt, wait, connectionError.getMessage());
-                    return;
-                }
-                failure = connectionError;
-            } else {
-                int status = response.statusCode();
-                HttpHeaders headers = response.headers();
-                LOG.debug("{} {} -> {} (attempt {}, {} ms, request id {})", request.method(), target, status, attempt,
-                        elapsedMillis(started), requestId(headers));
-                if (status >= 200 && status < 300) {
-                    result.complete(new RawResponse(status, headers, response.body(), requestId(headers)));
-                    return;
-                }
-                if (retries < maxRetries(options) && retryPolicy.shouldRetry(status, headers)) {
-                    Duration wait = retryPolicy.delay(retries, headers);
-                    LOG.debug("{} {} retrying in {} ms", request.method(), target, wait.toMillis());
-                    scheduleRetry(request, options, listener, retries, result, inFlight, attempt, wait, "HTTP " + status);
-                    return;
-                }
-                failure = ErrorMapper.toException(status, requestId(headers), new String(response.body(), StandardCharsets.UTF_8),
-                        retryPolicy.retryAfter(headers).orElse(null));
-            }
-            result.completeExceptionally(failure);
-        });
-    }
-
-    private void scheduleRetry(HttpRequest request, RequestOptions options, AttemptListener listener, int retries,
-                               CompletableFuture<RawResponse> result, AtomicReference<Future<?>> inFlight,
-                               int attempt, Duration wait, String reason) {
-        listener.onRetry(attempt, wait, reason);
+    public void pause(Duration wait, Cancellation cancellation) {
         CompletableFuture<Void> pause = config.sleeper().delay(wait);
-        inFlight.set(pause);
-        pause.whenComplete((v, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e instanceof CancellationException ? e
-                        : new LlamaException("interrupted while waiting to retry", unwrap(e)));
-            } else {
-                attemptAsync(request, options, listener, retries + 1, result, inFlight);
-            }
-        });
-    }
-
-    /** The blocking attempt loop shared by {@link #send} and {@link #openStream}. */
-    private <T> HttpResponse<T> execute(HttpRequest request, HttpResponse.BodyHandler<T> handler, RequestOptions options,
-                                        AttemptListener listener, ErrorBodyReader<T> errorBody) {
-        int maxRetries = maxRetries(options);
-        Duration timeout = timeout(options);
-        String method = request.method();
-        String target = request.uri().getRawPath();
-        for (int retries = 0; ; retries++) {
-            int attempt = retries + 1;
-            long started = System.nanoTime();
-            HttpResponse<T> response;
-            try {
-                response = sendOnce(request, handler, timeout);
-            } catch (LlamaConnectionException e) {
-                if (retries < maxRetries) {
-                    Duration wait = retryPolicy.delay(retries, null);
-                    logRetry(method, target, e.getMessage(), attempt, started, wait);
-                    listener.onRetry(attempt, wait, e.getMessage());
-                    pause(wait);
-                    continue;
-                }
-                LOG.debug("{} {} failed ({}) on attempt {} after {} ms; giving up", method, target, e.getMessage(), attempt,
-                        elapsedMillis(started));
-                throw e;
-            }
-            int status = response.statusCode();
-            HttpHeaders headers = response.headers();
-            String requestId = requestId(headers);
-            LOG.debug("{} {} -> {} (attempt {}, {} ms, request id {})", method, target, status, attempt,
-                    elapsedMillis(started), requestId);
-            if (status >= 200 && status < 300) {
-                return response;
-            }
-            byte[] body = errorBody.read(response.body());
-            if (retries < maxRetries && retryPolicy.shouldRetry(status, headers)) {
-                Duration wait = retryPolicy.delay(retries, headers);
-                LOG.debug("{} {} retrying in {} ms", method, target, wait.toMillis());
-                listener.onRetry(attempt, wait, "HTTP " + status);
-                pause(wait);
-                continue;
-            }
-            throw ErrorMapper.toException(status, requestId, new String(body, StandardCharsets.UTF_8),
-                    retryPolicy.retryAfter(headers).orElse(null));
+        cancellation.onCancel(() -> pause.cancel(false));
+        await(pause, cancellation);
+        if (cancellation.isCancelled()) {
+            throw new CancellationException("the call was cancelled");
         }
     }
 
-    private HttpRequest buildRequest(String method, String path, String jsonBody, RequestOptions options, String accept) {
-        URI uri = URI.create(config.baseUrl() + path);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-                .timeout(timeout(options))
-                .header("Accept", accept)
-                .header("User-Agent", config.userAgent());
-        if ("http".equalsIgnoreCase(uri.getScheme())) {
-            // h2c upgrade requests confuse some local servers; HTTP/2 is still used over TLS.
-            b.version(HttpClient.Version.HTTP_1_1);
-        }
-        if (config.apiKey() != null) {
-            b.header("Authorization", "Bearer " + config.apiKey().reveal());
-        } else if (config.dialect() == Dialect.LLAMA) {
-            throw new LlamaConfigurationException("No API key for the Llama API: set the LLAMA_API_KEY environment variable "
-                    + "or call LlamaClient.builder().apiKey(...). (OpenAI-compatible servers that need no key: use "
-                    + "dialect(Dialect.OPENAI).)");
-        }
-        for (Map.Entry<String, String> h : config.headers().entrySet()) {
-            b.setHeader(h.getKey(), h.getValue());
-        }
-        for (Map.Entry<String, String> h : options.headers().entrySet()) {
-            b.setHeader(h.getKey(), h.getValue());
-        }
-        if (jsonBody == null) {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            b.header("Content-Type", "application/json");
-            b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
-        }
-        return b.build();
-    }
-
-    /** One attempt, bounded by {@code timeout} (for byte bodies: the whole exchange; for streams: the headers). */
-    private <T> HttpResponse<T> sendOnce(HttpRequest request, HttpResponse.BodyHandler<T> handler, Duration timeout) {
-        CompletableFuture<HttpResponse<T>> future = http.sendAsync(request, handler);
+    /** Waits for an async step on the calling thread; an interrupt cancels the call. */
+    private static <T> T await(CompletableFuture<T> future, Cancellation cancellation) {
         try {
-            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new LlamaTimeoutException("request timed out after " + timeout.toMillis() + " ms", e);
+            return future.get();
         } catch (InterruptedException e) {
+            cancellation.cancel();
             future.cancel(true);
             Thread.currentThread().interrupt();
             throw new LlamaException("interrupted while waiting for the server", e);
         } catch (ExecutionException e) {
-            throw toConnectionException(request, e.getCause(), timeout);
+            Throwable cause = unwrap(e);
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new LlamaException("request failed: " + describe(cause), cause);
+        } catch (CancellationException e) {
+            throw new CancellationException("the call was cancelled");
         }
     }
+
+    /** One logical call: its attempts, redirects and retry waits, completing {@link #result}. */
+    private final class Call<T> {
+        final CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
+        private final Bodies<T> bodies;
+        private final RequestOptions options;
+        private final AttemptListener listener;
+        private final Cancellation cancellation;
+        private final Duration timeout;
+        private HttpRequest request;
+        private int retries;
+        private int redirects;
+
+        Call(HttpRequest request, Bodies<T> bodies, RequestOptions options, AttemptListener listener, Cancellation cancellation) {
+            this.request = request;
+            this.bodies = bodies;
+            this.options = options;
+            this.listener = listener;
+            this.cancellation = cancellation;
+            this.timeout = timeout(options);
+            cancellation.onCancel(() -> result.cancel(false));
+        }
+
+        void attempt() {
+            if (result.isDone() || cancellation.isCancelled()) {
+                result.cancel(false);
+                return;
+            }
+            long started = System.nanoTime();
+            AtomicBoolean timedOut = new AtomicBoolean();
+            CompletableFuture<HttpResponse<T>> exchange;
+            try {
+                exchange = http.sendAsync(request, bodies.handler());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                return;
+            }
+            ScheduledFuture<?> timer = Timers.schedule(() -> {
+                timedOut.set(true);
+                exchange.cancel(true);
+            }, timeout);
+            result.whenComplete((r, e) -> {
+                if (result.isCancelled()) {
+                    exchange.cancel(true);
+                }
+            });
+            exchange.whenComplete((response, error) -> {
+                timer.cancel(false);
+                try {
+                    onAttemptDone(response, error, timedOut.get(), started);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        }
+
+        private void onAttemptDone(HttpResponse<T> response, Throwable error, boolean timedOut, long started) {
+            if (result.isDone()) {
+                if (response != null) {
+                    bodies.discard(response.body());
+                }
+                return;
+            }
+            String method = request.method();
+            String target = request.uri().getRawPath();
+            int attempt = retries + 1;
+            if (error != null) {
+                LlamaConnectionException failure = timedOut
+                        ? new LlamaTimeoutException("request timed out after " + timeout.toMillis() + " ms", unwrap(error))
+                        : toConnectionException(request, unwrap(error), timeout);
+                if (retries < maxRetries(options)) {
+                    Duration wait = retryPolicy.delay(retries, null);
+                    LOG.debug("{} {} failed ({}) on attempt {} after {} ms; retrying in {} ms", method, target,
+                            failure.getMessage(), attempt, elapsedMillis(started), wait.toMillis());
+                    retryAfter(wait, failure.getMessage());
+                } else {
+                    LOG.debug("{} {} failed ({}) on attempt {} after {} ms; giving up", method, target, failure.getMessage(),
+                            attempt, elapsedMillis(started));
+                    result.completeExceptionally(failure);
+                }
+                return;
+            }
+            int status = response.statusCode();
+            HttpHeaders headers = response.headers();
+            LOG.debug("{} {} -> {} (attempt {}, {} ms, request id {})", method, target, status, attempt,
+                    elapsedMillis(started), requestId(headers));
+            if (status >= 200 && status < 300) {
+                result.complete(response);
+                return;
+            }
+            byte[] body = bodies.errorBytes(response.body());
+            if (Redirects.isRedirect(status) && headers.firstValue("location").isPresent()) {
+                request = Redirects.follow(request, status, headers.firstValue("location").get(), ++redirects, MAX_REDIRECTS);
+                LOG.debug("{} {} redirected ({}) to {}", method, target, status, request.uri().getRawPath());
+                attempt();
+                return;
+            }
+            if (retries < maxRetries(options) && retryPolicy.shouldRetry(status, headers)) {
+                Duration wait = retryPolicy.delay(retries, headers);
+                LOG.debug("{} {} retrying in {} ms", method, target, wait.toMillis());
+                retryAfter(wait, "HTTP " + status);
+                return;
+            }
+            result.completeExceptionally(ErrorMapper.toException(status, requestId(headers),
+                    new String(body, StandardCharsets.UTF_8), retryPolicy.retryAfter(headers).orElse(null)));
+        }
+
+        private void retryAfter(Duration wait, String reason) {
+            listener.onRetry(retries + 1, wait, reason);
+            if (cancellation.isCancelled()) {
+                result.cancel(false);
+                return;
+            }
+            CompletableFuture<Void> pause = config.sleeper().delay(wait);
+            cancellation.onCancel(() -> pause.cancel(false));
+            pause.whenComplete((v, e) -> {
+                if (e != null && !(e instanceof CancellationException) && !(unwrap(e) instanceof CancellationException)) {
+                    result.completeExceptionally(new LlamaException("interrupted while waiting to retry", unwrap(e)));
+                    return;
+                }
+                retries++;
+                attempt(); // cancelled: completes the result as cancelled without sending
+            });
+        }
+    }
+
+    /** How one kind of call reads bodies: a success body as {@code T}, any other body as at most 1 MB of bytes. */
+    private interface Bodies<T> {
+        HttpResponse.BodyHandler<T> handler();
+
+        byte[] errorBytes(T body);
+
+        void discard(T body);
+    }
+
+    /** Whole bodies in memory; the exchange (body included) is bounded by the attempt's timeout. */
+    private static final Bodies<byte[]> BYTES = new Bodies<>() {
+        @Override
+        public HttpResponse.BodyHandler<byte[]> handler() {
+            return info -> info.statusCode() / 100 == 2 ? HttpResponse.BodySubscribers.ofByteArray()
+                    : new CappedBodySubscriber(MAX_ERROR_BODY_BYTES);
+        }
+
+        @Override
+        public byte[] errorBytes(byte[] body) {
+            return body;
+        }
+
+        @Override
+        public void discard(byte[] body) {
+        }
+    };
+
+    /**
+     * A success body left open as a stream; an error or redirect body read whole (capped) before the attempt
+     * completes, so that reading it is bounded by the attempt's timeout, never a blocking read.
+     */
+    private static final Bodies<InputStream> STREAM = new Bodies<>() {
+        @Override
+        public HttpResponse.BodyHandler<InputStream> handler() {
+            return info -> info.statusCode() / 100 == 2 ? HttpResponse.BodySubscribers.ofInputStream()
+                    : HttpResponse.BodySubscribers.mapping(new CappedBodySubscriber(MAX_ERROR_BODY_BYTES),
+                            ByteArrayInputStream::new);
+        }
+
+        @Override
+        public byte[] errorBytes(InputStream body) {
+            try (InputStream in = body) {
+                return in.readAllBytes(); // an in-memory stream: never blocks
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        }
+
+        @Override
+        public void discard(InputStream body) {
+            try {
+                body.close();
+            } catch (IOException ignored) {
+                // closing cancels the exchange; nothing else to free
+            }
+        }
+    };
 
     private static LlamaConnectionException toConnectionException(HttpRequest request, Throwable cause, Duration timeout) {
         URI uri = request.uri();
@@ -306,39 +369,19 @@ public final class HttpCaller {
         return new LlamaConnectionException("request failed: " + describe(cause), cause);
     }
 
-    /** Waits with the client's sleeper before a retry. */
-    public void pause(Duration wait) {
-        try {
-            config.sleeper().sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LlamaException("interrupted while waiting to retry", e);
-        }
-    }
-
-    private static void logRetry(String method, String target, String reason, int attempt, long started, Duration wait) {
-        LOG.debug("{} {} failed ({}) on attempt {} after {} ms; retrying in {} ms", method, target, reason, attempt,
-                elapsedMillis(started), wait.toMillis());
-    }
-
-    /** Reads at most 1 MB of an error body from a stream and closes it. */
-    private static byte[] drainErrorBody(InputStream body) {
-        try (InputStream in = body) {
-            return in.readNBytes(MAX_ERROR_BODY_BYTES);
-        } catch (IOException e) {
-            return new byte[0];
-        }
-    }
-
     private static Throwable unwrap(Throwable t) {
-        return (t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null ? t.getCause() : t;
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
     }
 
     static String requestId(HttpHeaders headers) {
         return headers.firstValue("x-request-id").or(() -> headers.firstValue("request-id")).orElse(null);
     }
 
-    private static int port(URI uri) {
+    static int port(URI uri) {
         return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
@@ -349,11 +392,5 @@ public final class HttpCaller {
 
     private static long elapsedMillis(long startedNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-    }
-
-    /** Reads the body of an error response into bytes. */
-    @FunctionalInterface
-    private interface ErrorBodyReader<T> {
-        byte[] read(T body);
     }
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeUnit;
  * small events.) The timeout is therefore enforced to within a quarter of its length. Internal.
  */
 final class IdleTimeoutInputStream extends FilterInputStream {
-    private static final ScheduledThreadPoolExecutor WATCHDOG = createWatchdog();
     private static final long NOT_READING = Long.MIN_VALUE;
 
     private final long timeoutNanos;
@@ -29,7 +27,7 @@ final class IdleTimeoutInputStream extends FilterInputStream {
         super(in);
         this.timeoutNanos = timeout.toNanos();
         long period = Math.max(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(10));
-        this.watchdog = WATCHDOG.scheduleAtFixedRate(this::check, period, period, TimeUnit.NANOSECONDS);
+        this.watchdog = Timers.every(this::check, period);
     }
 
     /** Whether the stream was closed because a read waited too long. */
@@ -74,15 +72,5 @@ final class IdleTimeoutInputStream extends FilterInputStream {
                 // the reader sees the failure
             }
         }
-    }
-
-    private static ScheduledThreadPoolExecutor createWatchdog() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "llamakit-stream-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
     }
 }

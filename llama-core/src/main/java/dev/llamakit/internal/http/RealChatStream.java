@@ -19,21 +19,33 @@ import dev.llamakit.internal.wire.StreamAccumulator;
 import dev.llamakit.internal.wire.StreamDecoder;
 import dev.llamakit.internal.wire.WireException;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ChatStream} over an SSE response body. Parses one event at a time as the caller pulls; keeps only
  * the current event and the folded reply. A connection that breaks before the first event is delivered is
- * reopened under the retry policy; after that, a break is a {@link TruncatedStreamException}. Internal.
+ * reopened under the retry policy; after that, a break is a {@link TruncatedStreamException}.
+ *
+ * <p>Every outcome (end, failure, truncation, close before the end, abandonment) reaches the observer exactly
+ * once. A stream dropped without {@link #close()} (a {@code findFirst()} on its events, an exception in a callback
+ * outside try-with-resources) is closed by a {@link Cleaner} once unreachable, freeing the connection and the
+ * idle watchdog. Internal.
  */
 public final class RealChatStream implements ChatStream {
     private static final Logger LOG = LoggerFactory.getLogger("dev.llamakit.http");
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "llamakit-stream-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final HttpCaller caller;
     private final String path;
@@ -41,6 +53,9 @@ public final class RealChatStream implements ChatStream {
     private final RequestOptions options;
     private final Dialect dialect;
     private final StreamObserver observer;
+    private final Cancellation cancellation;
+    private final Resources resources;
+    private final Cleaner.Cleanable cleanable;
 
     private StreamResponse response;
     private SseReader reader;
@@ -58,25 +73,47 @@ public final class RealChatStream implements ChatStream {
     private boolean iterated;
     private LlamaException failure;
 
-    /** Opens the stream: sends the request and waits for the status and headers. */
-    public RealChatStream(HttpCaller caller, String path, String body, RequestOptions options, Dialect dialect,
-                          StreamObserver observer) {
+    private RealChatStream(HttpCaller caller, String path, String body, RequestOptions options, Dialect dialect,
+                           StreamObserver observer, Cancellation cancellation) {
         this.caller = caller;
         this.path = path;
         this.body = body;
         this.options = options;
         this.dialect = dialect;
         this.observer = observer;
+        this.cancellation = cancellation;
         open();
         this.rateLimits = RateLimitHeaders.read(response.headers());
+        this.resources = new Resources(cancellation, observer);
+        this.resources.response = response;
+        this.cleanable = CLEANER.register(this, resources);
+    }
+
+    /**
+     * Opens a stream: sends the request and waits for the status and headers. Once {@code cancellation} fires
+     * (before or after this returns), no further request is sent and the body is closed.
+     *
+     * @throws StreamCancelledException when the call was cancelled before the server answered
+     */
+    public static RealChatStream open(HttpCaller caller, String path, String body, RequestOptions options, Dialect dialect,
+                                      StreamObserver observer, Cancellation cancellation) {
+        return new RealChatStream(caller, path, body, options, dialect, observer, cancellation);
     }
 
     private void open() {
         try {
-            response = caller.openStream(path, body, options, observer);
+            response = caller.openStream(path, body, options, observer, cancellation);
+        } catch (CancellationException e) {
+            StreamCancelledException cancelled = new StreamCancelledException(
+                    "the stream was cancelled before the server answered", accumulator.toResponse(null, RateLimits.NONE));
+            observer.onError(cancelled);
+            throw cancelled;
         } catch (RuntimeException e) {
             observer.onError(e);
             throw e;
+        }
+        if (resources != null) {
+            resources.response = response;
         }
         reader = new SseReader(response.body());
         decoder = StreamDecoder.forDialect(dialect);
@@ -139,11 +176,29 @@ public final class RealChatStream implements ChatStream {
                 cancelledEarly = true;
             }
             closed = true;
-            response.close();
-            if (cancelledEarly) {
-                finished = true;
-                observer.onError(null);
+            cleanable.clean(); // cancels the call, closes the body; reports the early close (else a no-op for the observer)
+        }
+    }
+
+    /** What must be freed, reachable without the stream itself, so that the {@link Cleaner} can free it. */
+    private static final class Resources implements Runnable {
+        private final Cancellation cancellation;
+        private final StreamObserver observer;
+        private volatile StreamResponse response;
+
+        Resources(Cancellation cancellation, StreamObserver observer) {
+            this.cancellation = cancellation;
+            this.observer = observer;
+        }
+
+        @Override
+        public void run() {
+            cancellation.cancel();
+            StreamResponse r = response;
+            if (r != null) {
+                r.close();
             }
+            observer.onError(null); // ignored when the outcome was already reported
         }
     }
 
@@ -233,7 +288,12 @@ public final class RealChatStream implements ChatStream {
         LOG.debug("stream broke before its first event ({}); reopening in {} ms", cause.getMessage(), wait.toMillis());
         observer.onRetry(reconnects, wait, "stream broke before its first event");
         response.close();
-        caller.pause(wait);
+        try {
+            caller.pause(wait, cancellation);
+        } catch (CancellationException e) {
+            finished = true;
+            return;
+        }
         open();
     }
 
@@ -247,12 +307,9 @@ public final class RealChatStream implements ChatStream {
     }
 
     private void fail(LlamaException e) {
-        boolean alreadyReported = finished; // close() before the end has told the observer already
         failure = e;
         finished = true;
         response.close();
-        if (!alreadyReported) {
-            observer.onError(e);
-        }
+        observer.onError(e); // reported once: the observer ignores a second outcome
     }
 }

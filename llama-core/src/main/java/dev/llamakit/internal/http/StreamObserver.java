@@ -2,7 +2,10 @@ package dev.llamakit.internal.http;
 
 import dev.llamakit.client.ChatResponse;
 
-/** Told how a stream goes, for listeners. Internal. */
+/**
+ * Told how a stream goes, for listeners. A stream may report its outcome more than once (for example a failure,
+ * then the close that follows it); implementations keep the first and ignore the rest. Internal.
+ */
 public interface StreamObserver extends AttemptListener {
     /** The first text or tool-call fragment arrived. */
     void onFirstToken();

@@ -8,7 +8,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import dev.llamakit.internal.http.Cancellation;
 
 /**
  * A cold {@link Flow.Publisher} of stream events: each subscriber gets its own request, opened at its first
@@ -16,10 +17,10 @@ import java.util.function.Supplier;
  * subscriber slows the server down instead of filling memory. {@code cancel()} closes the stream. Internal.
  */
 public final class ChatStreamPublisher implements Flow.Publisher<ChatStreamEvent> {
-    private final Supplier<ChatStream> opener;
+    private final Function<Cancellation, ChatStream> opener;
     private final Executor executor;
 
-    public ChatStreamPublisher(Supplier<ChatStream> opener, Executor executor) {
+    public ChatStreamPublisher(Function<Cancellation, ChatStream> opener, Executor executor) {
         this.opener = opener;
         this.executor = executor;
     }
@@ -38,6 +39,7 @@ public final class ChatStreamPublisher implements Flow.Publisher<ChatStreamEvent
         private boolean started;
         private volatile boolean cancelled;
         private volatile ChatStream stream;
+        private final Cancellation cancellation = new Cancellation();
 
         Subscription(Flow.Subscriber<? super ChatStreamEvent> subscriber) {
             this.subscriber = subscriber;
@@ -70,6 +72,7 @@ public final class ChatStreamPublisher implements Flow.Publisher<ChatStreamEvent
         @Override
         public void cancel() {
             cancelled = true;
+            cancellation.cancel();
             lock.lock();
             try {
                 demandChanged.signalAll();
@@ -84,7 +87,7 @@ public final class ChatStreamPublisher implements Flow.Publisher<ChatStreamEvent
 
         @Override
         public void run() {
-            try (ChatStream s = opener.get()) {
+            try (ChatStream s = opener.apply(cancellation)) {
                 stream = s;
                 if (cancelled) {
                     return;

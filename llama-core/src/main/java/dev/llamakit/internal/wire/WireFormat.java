@@ -62,11 +62,16 @@ public abstract class WireFormat {
         return body;
     }
 
-    /** The request body of a streamed chat completion: {@code stream: true}, plus what the dialect needs. */
-    public final ObjectNode encodeStreamingChat(ChatRequest request) {
+    /**
+     * The request body of a streamed chat completion: {@code stream: true}, plus, when {@code includeUsage}, what
+     * the dialect needs to report usage at the end.
+     */
+    public final ObjectNode encodeStreamingChat(ChatRequest request, boolean includeUsage) {
         ObjectNode body = encodeChat(request);
         body.put("stream", true);
-        addStreamOptions(body);
+        if (includeUsage) {
+            addStreamOptions(body);
+        }
         return body;
     }
 

@@ -1,0 +1,62 @@
+package dev.llamakit.internal.http;
+
+import dev.llamakit.client.Dialect;
+import dev.llamakit.client.LlamaConfigurationException;
+import dev.llamakit.client.RequestOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Builds the HTTP request of a call: the base URL plus the path, the client's and the call's headers, and the
+ * credentials. No JDK timeout is set on the request: attempts are bounded by {@link HttpCaller}'s own timer,
+ * which for a stream covers the headers only (from JDK 26 the request timeout would also cut the body).
+ * Internal.
+ */
+final class RequestFactory {
+    private final ClientConfig config;
+
+    RequestFactory(ClientConfig config) {
+        this.config = config;
+    }
+
+    HttpRequest build(String method, String path, String jsonBody, RequestOptions options, String accept) {
+        URI uri = URI.create(config.baseUrl() + path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .header("Accept", accept)
+                .header("User-Agent", config.userAgent());
+        if ("http".equalsIgnoreCase(uri.getScheme())) {
+            // h2c upgrade requests confuse some local servers; HTTP/2 is still used over TLS.
+            b.version(HttpClient.Version.HTTP_1_1);
+        }
+        if (config.apiKey() != null) {
+            b.header("Authorization", "Bearer " + config.apiKey().reveal());
+        } else if (config.basicAuth() != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    config.basicAuth().reveal().getBytes(StandardCharsets.UTF_8)));
+        } else if (config.dialect() == Dialect.LLAMA) {
+            throw new LlamaConfigurationException("No API key for the Llama API: set the LLAMA_API_KEY environment variable "
+                    + "or call LlamaClient.builder().apiKey(...). (OpenAI-compatible servers that need no key: use "
+                    + "dialect(Dialect.OPENAI).)");
+        }
+        for (Map.Entry<String, String> h : config.headers().entrySet()) {
+            b.setHeader(h.getKey(), h.getValue());
+        }
+        for (Map.Entry<String, Secret> h : config.secretHeaders().entrySet()) {
+            b.setHeader(h.getKey(), h.getValue().reveal());
+        }
+        for (Map.Entry<String, String> h : options.headers().entrySet()) {
+            b.setHeader(h.getKey(), h.getValue());
+        }
+        if (jsonBody == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", "application/json");
+            b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
+        }
+        return b.build();
+    }
+}
