@@ -179,7 +179,7 @@ public final class LlamaClient implements ChatModel {
     @Override
     public Flow.Publisher<ChatStreamEvent> streamPublisher(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        return new ChatStreamPublisher(() -> stream(request), executor);
+        return new ChatStreamPublisher(c -> stream(request), executor);
     }
 
     private ChatResponse decodeChat(RawResponse response) {
