@@ -37,6 +37,15 @@ class ChatStreamPublisherTest {
         assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void aBadRequestDuringOnNextIsSignalledAfterOnNextReturnsNotConcurrently() throws Exception {
         CountDownLatch inOnNext = new CountDownLatch(1);
@@ -48,7 +57,13 @@ class ChatStreamPublisherTest {
                 assertThat(leaveOnNext.await(10, TimeUnit.SECONDS)).isTrue();
             }
         };
-        new ChatStreamPublisher(c -> new CountingChatStream(5), executor).subscribe(recorder);
+        CountDownLatch subscribed = new CountDownLatch(1);
+        new ChatStreamPublisher(c -> {
+            // opened only after subscribe() returned, so that onNext runs on the reader thread, not on this one
+            await(subscribed);
+            return new CountingChatStream(5);
+        }, executor).subscribe(recorder);
+        subscribed.countDown();
         assertThat(inOnNext.await(10, TimeUnit.SECONDS)).isTrue();
 
         recorder.subscription.request(0);   // the reader thread is inside onNext right now
