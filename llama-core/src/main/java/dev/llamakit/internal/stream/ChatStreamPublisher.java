@@ -96,6 +96,9 @@ public final class ChatStreamPublisher implements Flow.Publisher<ChatStreamEvent
                 emit();
                 return;
             }
+            if (stopped) {
+                return;   // cancelled, misused or ended: a no-op (rule 3.6)
+            }
             requested.getAndUpdate(r -> r + n < 0 ? Long.MAX_VALUE : r + n);
             schedulePump();
         }
