@@ -56,7 +56,8 @@ public interface ChatModel {
 
     /**
      * The reply's events as a {@link Flow.Publisher} that honours demand: nothing is read from the connection
-     * beyond what the subscriber requested. Each subscriber gets its own call; {@code cancel()} closes it.
+     * beyond what the subscriber requested. Each subscriber gets its own call, made when it subscribes (a call
+     * that fails is reported through {@code onError} without demand); {@code cancel()} stops it.
      */
     default Flow.Publisher<ChatStreamEvent> streamPublisher(ChatRequest request) {
         return new ChatStreamPublisher(c -> stream(request), StreamThreads.pool());
