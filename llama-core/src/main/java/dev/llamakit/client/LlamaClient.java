@@ -79,6 +79,8 @@ public final class LlamaClient implements ChatModel {
     public static final String DEFAULT_COMPAT_BASE_URL = "https://api.llama.com/compat/v1";
 
     private static final String CHAT_PATH = "/chat/completions";
+    private static final String MODERATIONS_PATH = "/moderations";
+    private static final String MODERATIONS = "POST " + MODERATIONS_PATH;
 
     private final Builder settings;
     private final List<ChatListener> listeners;
@@ -248,7 +250,13 @@ public final class LlamaClient implements ChatModel {
         return decode(response, () -> wire.decodeModel(body));
     }
 
-    /** Classifies content with Llama Guard ({@code POST /moderations}). */
+    /**
+     * Classifies content with Llama Guard ({@code POST /moderations}), a native Llama API endpoint.
+     *
+     * @throws UnsupportedEndpointException with {@link Dialect#OPENAI} (without sending anything: the
+     *     OpenAI-compatible protocol has no moderation endpoint), or when the server answers 404 for the path;
+     *     use {@link dev.llamakit.moderation.LlamaGuardModerator} on those servers
+     */
     public ModerationResponse moderate(ModerationRequest request) {
         return moderate(request, RequestOptions.NONE);
     }
@@ -256,10 +264,33 @@ public final class LlamaClient implements ChatModel {
     /** As {@link #moderate(ModerationRequest)}, with per-call overrides. */
     public ModerationResponse moderate(ModerationRequest request, RequestOptions options) {
         Objects.requireNonNull(request, "request");
-        RawResponse response = caller.send("POST", "/moderations", wire.encodeModeration(request).toString(),
-                Objects.requireNonNull(options, "options"), AttemptListener.NONE);
+        Objects.requireNonNull(options, "options");
+        if (config.dialect() == Dialect.OPENAI) {
+            throw new UnsupportedEndpointException(MODERATIONS, "the OpenAI-compatible protocol has no moderation "
+                    + "endpoint (vLLM, Ollama, llama.cpp and the Llama API's /compat/v1 serve none); classify with "
+                    + "dev.llamakit.moderation.LlamaGuardModerator on a Llama Guard model served through chat completions",
+                    null);
+        }
+        RawResponse response;
+        try {
+            response = caller.send("POST", MODERATIONS_PATH, wire.encodeModeration(request).toString(), options,
+                    AttemptListener.NONE);
+        } catch (NotFoundException e) {
+            throw noModerationEndpoint(request, e);
+        }
         JsonNode body = parse(response);
         return decode(response, () -> wire.decodeModeration(body));
+    }
+
+    /** A 404 naming the requested model is about the model; any other 404 means the route is missing. */
+    private LlamaException noModerationEndpoint(ModerationRequest request, NotFoundException e) {
+        if (request.model().isPresent() && e.body().contains(request.model().get())) {
+            return e;
+        }
+        return new UnsupportedEndpointException(MODERATIONS, "this server has no moderation endpoint: "
+                + MODERATIONS + " at " + config.baseUrl() + " answered " + e.getMessage()
+                + "; classify with dev.llamakit.moderation.LlamaGuardModerator on a Llama Guard model served through "
+                + "chat completions", e);
     }
 
     /** The base URL requests go to, without any {@code user:password@} part. */

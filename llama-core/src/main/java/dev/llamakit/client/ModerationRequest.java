@@ -6,8 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Content to classify with Llama Guard ({@code POST /moderations}): user input and model output separately,
- * or a whole conversation. In the OpenAI dialect each message's text is one {@code input} string.
+ * Content to classify with Llama Guard: user input and model output separately, or a whole conversation. Sent
+ * to the native {@code POST /moderations} by {@link LlamaClient#moderate}, or written into a Llama Guard prompt
+ * by {@link dev.llamakit.moderation.LlamaGuardModerator}.
  */
 public record ModerationRequest(List<Message> messages, Optional<String> model) {
     public ModerationRequest {

@@ -129,18 +129,6 @@ class OpenAiDialectWireTest {
     }
 
     @Test
-    void moderatesInTheOpenAiShape() {
-        ModerationResponse verdict = client().moderate(ModerationRequest.of(Message.user("I will kill you"), Message.user("nice weather")));
-        JsonNode body = extension.server().takeRequest().json();
-        assertThat(body.get("input")).hasSize(2);
-        assertThat(body.get("input").get(0).asText()).isEqualTo("I will kill you");
-        assertThat(verdict.results()).hasSize(2);
-        assertThat(verdict.results().get(0).flagged()).isTrue();
-        assertThat(verdict.results().get(0).categories()).isNotEmpty();
-        assertThat(verdict.results().get(1).flagged()).isFalse();
-    }
-
-    @Test
     void worksWithoutAnApiKeyAgainstALocalServer() {
         try (LlamaTestServer local = LlamaTestServer.builder().requireApiKey(false).start()) {
             LlamaClient client = LlamaClient.builder().dialect(Dialect.OPENAI).baseUrl(local.compatBaseUrl())

@@ -13,8 +13,8 @@ import java.util.function.DoubleSupplier;
 /**
  * When to retry and how long to wait, as the official Llama SDKs do: connection failures, 408, 409, 429
  * and 5xx are retried; {@code x-should-retry} overrides; {@code retry-after-ms} / {@code Retry-After}
- * (seconds or an HTTP date) are honoured up to 60 s; otherwise exponential backoff 0.5 s·2ⁿ capped at 8 s,
- * reduced by up to 25 % jitter. Internal.
+ * (seconds or an HTTP date) are honoured when more than 0 and at most 60 s; otherwise (zero, negative, past,
+ * too long or unreadable) exponential backoff 0.5 s·2ⁿ capped at 8 s, reduced by up to 25 % jitter. Internal.
  */
 public final class RetryPolicy {
     static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
@@ -52,13 +52,18 @@ public final class RetryPolicy {
     public Duration delay(int retriesSoFar, HttpHeaders headers) {
         if (headers != null) {
             Optional<Duration> asked = retryAfter(headers);
-            if (asked.isPresent() && !asked.get().isNegative() && asked.get().compareTo(MAX_RETRY_AFTER) <= 0) {
+            if (asked.isPresent() && usable(asked.get())) {
                 return asked.get();
             }
         }
         double seconds = Math.min(INITIAL_DELAY_SECONDS * Math.pow(2, retriesSoFar), MAX_DELAY_SECONDS);
         double jitter = 1 - 0.25 * random.getAsDouble();
         return Duration.ofNanos((long) (seconds * jitter * 1_000_000_000L));
+    }
+
+    /** As the official SDKs: a wait is honoured only when {@code 0 < wait <= 60 s}; 0 would retry at once. */
+    private static boolean usable(Duration asked) {
+        return !asked.isNegative() && !asked.isZero() && asked.compareTo(MAX_RETRY_AFTER) <= 0;
     }
 
     /** The wait the server asked for in {@code retry-after-ms} or {@code Retry-After}, if any is readable. */

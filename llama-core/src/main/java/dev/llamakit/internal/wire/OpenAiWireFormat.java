@@ -10,9 +10,7 @@ import dev.llamakit.chat.Usage;
 import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.ModerationRequest;
 import dev.llamakit.client.ModerationResponse;
-import dev.llamakit.client.ModerationResult;
 import dev.llamakit.internal.json.Json;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,32 +102,15 @@ final class OpenAiWireFormat extends WireFormat {
         return new Usage(p, c, total == null ? p + c : Math.round(total));
     }
 
+    /** Never called: the OpenAI-compatible protocol has no moderation endpoint, and the client refuses first. */
     @Override
     public ObjectNode encodeModeration(ModerationRequest request) {
-        ObjectNode body = Json.object();
-        ArrayNode input = body.putArray("input");
-        request.messages().forEach(m -> input.add(m.text()));
-        request.model().ifPresent(m -> body.put("model", m));
-        return body;
+        throw new UnsupportedOperationException("the OpenAI-compatible protocol has no moderation endpoint");
     }
 
+    /** Never called, as {@link #encodeModeration}. */
     @Override
     public ModerationResponse decodeModeration(JsonNode body) {
-        JsonNode results = require(body, "results", "");
-        List<ModerationResult> out = new ArrayList<>();
-        for (JsonNode r : results) {
-            List<String> categories = new ArrayList<>();
-            JsonNode cats = r.get("categories");
-            if (cats != null && cats.isObject()) {
-                cats.fields().forEachRemaining(e -> {
-                    if (e.getValue().asBoolean(false)) {
-                        categories.add(e.getKey());
-                    }
-                });
-            }
-            out.add(new ModerationResult(r.path("flagged").asBoolean(false), categories));
-        }
-        String model = Json.text(body, "model");
-        return new ModerationResponse(model == null ? "" : model, out);
+        throw new UnsupportedOperationException("the OpenAI-compatible protocol has no moderation endpoint");
     }
 }

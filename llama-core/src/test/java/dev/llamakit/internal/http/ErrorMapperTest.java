@@ -65,4 +65,47 @@ class ErrorMapperTest {
         String huge = "x".repeat(5000);
         assertThat(ErrorMapper.serverMessage(500, huge)).hasSize(503).endsWith("...");
     }
+
+    static final String NGINX_502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+            + "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n"
+            + "<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n".repeat(6);
+
+    @Test
+    void anHtmlErrorPageBecomesItsTitle() {
+        assertThat(ErrorMapper.serverMessage(502, NGINX_502)).isEqualTo("502 Bad Gateway");
+        LlamaApiException e = ErrorMapper.toException(502, null, NGINX_502, null);
+        assertThat(e).isExactlyInstanceOf(InternalServerException.class);
+        assertThat(e.getMessage()).isEqualTo("HTTP 502: 502 Bad Gateway");
+        assertThat(e.body()).isEqualTo(NGINX_502);
+    }
+
+    @Test
+    void anHtmlPageWithoutATitleGivesItsFirstVisibleTextShortened() {
+        String page = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><style>body { color: red; }</style>"
+                + "<script>var x = '<b>no</b>';</script></head>\n<body><h1>Service&nbsp;Unavailable</h1>\n"
+                + "<p>The server is temporarily unable to service your request &amp; asks you to retry &#8212; later.</p>"
+                + "<p>" + "Lorem ipsum dolor sit amet. ".repeat(40) + "</p></body></html>";
+        String message = ErrorMapper.serverMessage(503, page);
+        assertThat(message).startsWith("Service Unavailable The server is temporarily unable to service your request & asks "
+                + "you to retry \u2014 later. Lorem ipsum");
+        assertThat(message).hasSizeLessThanOrEqualTo(200).endsWith("...").doesNotContain("<", "color", "var x");
+    }
+
+    @Test
+    void anEmptyOrBlankTitledPageFallsBackToTheStatus() {
+        assertThat(ErrorMapper.serverMessage(504, "<html><head><title> </title></head><body></body></html>")).isEqualTo("server error");
+        assertThat(ErrorMapper.serverMessage(502, "<html><body><h1>Bad &lt;gateway&gt;</h1></body></html>")).isEqualTo("Bad <gateway>");
+    }
+
+    @Test
+    void aLongTitleIsCutToTwoHundredCharacters() {
+        String title = "Upstream failure ".repeat(30);
+        String message = ErrorMapper.serverMessage(502, "<html><title>" + title + "</title></html>");
+        assertThat(message).hasSizeLessThanOrEqualTo(200).startsWith("Upstream failure Upstream").endsWith("...");
+    }
+
+    @Test
+    void textThatMerelyMentionsATagStaysPlainText() {
+        assertThat(ErrorMapper.serverMessage(400, "field <name> is required")).isEqualTo("field <name> is required");
+    }
 }

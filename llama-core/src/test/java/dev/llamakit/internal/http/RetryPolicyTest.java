@@ -80,4 +80,30 @@ class RetryPolicyTest {
         assertThat(noJitter.delay(1, headers("retry-after", "soon"))).isEqualTo(Duration.ofSeconds(1));
         assertThat(noJitter.delay(1, headers("retry-after", "60"))).isEqualTo(Duration.ofSeconds(60));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "0.0", "-1", "-0.5", "60.001", "3600", "NaN", "Infinity", "-Infinity", "1e300"})
+    void fallsBackToBackoffUnlessRetryAfterIsAboveZeroAndAtMostSixtySeconds(String seconds) {
+        assertThat(noJitter.delay(1, headers("retry-after", seconds))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(noJitter.delay(2, headers("retry-after", seconds))).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-250", "60001", "86400000"})
+    void fallsBackToBackoffUnlessRetryAfterMsIsAboveZeroAndAtMostSixtySeconds(String millis) {
+        assertThat(noJitter.delay(1, headers("retry-after-ms", millis))).isEqualTo(Duration.ofSeconds(1));
+        // a readable retry-after-ms is the one the SDKs use, even when it is out of range (then: backoff)
+        assertThat(noJitter.delay(1, headers("retry-after-ms", millis, "retry-after", "5"))).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aRetryAfterDateOfNowIsZeroAndFallsBackToBackoff() {
+        assertThat(noJitter.delay(0, headers("retry-after", "Wed, 25 Nov 2026 12:00:00 GMT"))).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void theSmallestPositiveWaitsAreHonoured() {
+        assertThat(noJitter.delay(3, headers("retry-after-ms", "1"))).isEqualTo(Duration.ofMillis(1));
+        assertThat(noJitter.delay(3, headers("retry-after", "0.001"))).isEqualTo(Duration.ofMillis(1));
+    }
 }
