@@ -64,8 +64,13 @@ class FaultMatrixTest {
     static final int HUGE = 10 * 1024 * 1024;
     static final int TRICKLE_EVENTS = 20;
     static final Duration TRICKLE_GAP = Duration.ofMillis(100);
-    static final int PARALLEL_CELLS = 16;
+    /** Cells run at once (-Dfault.parallel=N); they mostly wait on sockets. */
+    static final int PARALLEL_CELLS = Integer.getInteger("fault.parallel", 16);
+    /** Only the rows whose names contain one of these comma-separated words (-Dfault.rows=stall,307), for debugging. */
+    static final String ROW_FILTER = System.getProperty("fault.rows", "");
     static final String HANG = "HANG";
+    /** The 10 MB cells move 10 MB each: run them one at a time so that they do not starve each other's 1 s timeout. */
+    static final java.util.concurrent.Semaphore HEAVY = new java.util.concurrent.Semaphore(1);
 
     enum Shape {
         CHAT, CHAT_ASYNC, STREAM, STREAM_ASYNC, PUBLISHER;
@@ -158,6 +163,7 @@ class FaultMatrixTest {
         final List<String> leaks = new ArrayList<>();
         final List<String> violations = new ArrayList<>();
         long millis;
+        long totalMillis;
 
         Cell(Row row, Shape shape, Dialect dialect, int number) {
             this.row = row;
@@ -444,6 +450,7 @@ class FaultMatrixTest {
     }
 
     static Cell runCell(Row row, Shape shape, Dialect dialect, int number) {
+        long cellStarted = System.nanoTime();
         Cell cell = new Cell(row, shape, dialect, number);
         FaultServer.Wire wire = dialect == Dialect.LLAMA ? FaultServer.Wire.NATIVE : FaultServer.Wire.OPENAI;
         FaultServer primary = FaultServer.start("cell" + number + "-primary").wire(wire);
@@ -518,6 +525,7 @@ class FaultMatrixTest {
                 cell.violations.add("fault server errors: " + primary.handlerErrors() + secondary.handlerErrors());
             }
         }
+        cell.totalMillis = (System.nanoTime() - cellStarted) / 1_000_000;
         judge(cell);
         return cell;
     }
@@ -602,7 +610,7 @@ class FaultMatrixTest {
         md.append("\n|---|");
         md.append("---|".repeat(DIALECTS.size() * Shape.values().length));
         md.append('\n');
-        for (Row row : ROWS) {
+        for (Row row : selectedRows()) {
             md.append("| ").append(row.name()).append(" |");
             for (Dialect d : DIALECTS) {
                 for (Shape s : Shape.values()) {
@@ -620,7 +628,7 @@ class FaultMatrixTest {
         md.append("\n").append(cells.size() - failed).append(" of ").append(cells.size()).append(" cells as expected, ")
                 .append(failed).append(" not.\n");
         md.append("\n## Expectations (what a correct client does)\n\n| fault | server does | chat, chatAsync | stream, streamAsync, publisher |\n|---|---|---|---|\n");
-        for (Row row : ROWS) {
+        for (Row row : selectedRows()) {
             md.append("| ").append(row.name()).append(" | ").append(row.fault().replace("|", "\\|")).append(" | ")
                     .append(row.json().describe()).append(": ").append(row.json().why()).append(" | ")
                     .append(row.stream().describe()).append(": ").append(row.stream().why()).append(" |\n");
@@ -634,9 +642,28 @@ class FaultMatrixTest {
                         .append(String.join("; ", c.violations).replace("\n", " ")).append('\n');
             }
         }
+        md.append("\n## Time per cell (ms: call / call + leak checks)\n\n");
+        for (Row row : selectedRows()) {
+            md.append("- ").append(row.name()).append(':');
+            for (Dialect d : DIALECTS) {
+                for (Shape s : Shape.values()) {
+                    Cell c = find(cells, row, s, d);
+                    md.append(' ').append(c.millis).append('/').append(c.totalMillis);
+                }
+            }
+            md.append('\n');
+        }
         md.append("\n## Threads left after the whole matrix\n\n")
                 .append(globalLeaks.isEmpty() ? "none\n" : String.join("\n", globalLeaks.stream().map(s -> "- " + s).toList()) + "\n");
         return md.toString();
+    }
+
+    static List<Row> selectedRows() {
+        if (ROW_FILTER.isBlank()) {
+            return ROWS;
+        }
+        List<String> words = Arrays.stream(ROW_FILTER.split(",")).map(String::trim).filter(w -> !w.isEmpty()).toList();
+        return ROWS.stream().filter(r -> words.stream().anyMatch(w -> r.name().contains(w))).toList();
     }
 
     static Cell find(List<Cell> cells, Row row, Shape shape, Dialect dialect) {
@@ -655,11 +682,22 @@ class FaultMatrixTest {
         });
         List<Future<Cell>> futures = new ArrayList<>();
         AtomicInteger number = new AtomicInteger();
-        for (Row row : ROWS) {
+        for (Row row : selectedRows()) {
             for (Dialect d : DIALECTS) {
                 for (Shape s : Shape.values()) {
                     int n = number.incrementAndGet();
-                    futures.add(runners.submit(() -> runCell(row, s, d, n)));
+                    boolean heavy = row.name().startsWith("10MB");
+                    futures.add(runners.submit(() -> {
+                        if (!heavy) {
+                            return runCell(row, s, d, n);
+                        }
+                        HEAVY.acquire();
+                        try {
+                            return runCell(row, s, d, n);
+                        } finally {
+                            HEAVY.release();
+                        }
+                    }));
                 }
             }
         }
