@@ -72,10 +72,14 @@ class LlamaCliTest {
     }
 
     Run withInput(String stdin, String... args) {
+        return withEnv(Map.of(), stdin, args);
+    }
+
+    Run withEnv(Map<String, String> env, String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliContext ctx = CliContext.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), tmp.resolve("home"));
+                new PrintWriter(out, true), new PrintWriter(err, true), env, tmp.resolve("home"));
         int code = LlamaCli.run(ctx, args);
         return new Run(code, out.toString(), err.toString());
     }
@@ -106,6 +110,40 @@ class LlamaCliTest {
         assertThat(r.out()).contains(server.models().get(0));
         Run j = run(online("models", "--json"));
         assertThat(j.json().get("models").get(0).get("id").asText()).isEqualTo(server.models().get(0));
+    }
+
+    /** LLAMA_API_KEY goes to the Llama API only; another OpenAI-compatible server gets OPENAI_API_KEY. */
+    @Test
+    void environmentKeysGoOnlyWhereTheyBelong() {
+        try (LlamaTestServer open = LlamaTestServer.builder().requireApiKey(false).start()) {
+            Map<String, String> env = Map.of("LLAMA_API_KEY", KEY);
+            Run r = withEnv(env, "", "models", "--dialect", "openai", "--base-url", open.compatBaseUrl());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(open.requests().get(0).header("Authorization")).isNull();
+
+            withEnv(Map.of("LLAMA_API_KEY", KEY, "OPENAI_API_KEY", "sk-openai-cli"), "", "models", "--dialect", "openai",
+                    "--base-url", open.compatBaseUrl());
+            assertThat(open.requests().get(1).header("Authorization")).isEqualTo("Bearer sk-openai-cli");
+
+            Run fromEnv = withEnv(Map.of("OPENAI_BASE_URL", open.compatBaseUrl()), "", "models", "--dialect", "openai", "--json");
+            assertThat(fromEnv.code()).as(fromEnv.err()).isZero();
+            assertThat(open.requests()).hasSize(3);
+        }
+    }
+
+    @Test
+    void credentialsInTheBaseUrlAreNeverPrinted() throws IOException {
+        String secret = "pw-CLI-SECRET-77";
+        try (LlamaTestServer open = LlamaTestServer.builder().requireApiKey(false).start()) {
+            String url = open.compatBaseUrl().replace("http://", "http://me:" + secret + "@");
+            Run ok = run("models", "--dialect", "openai", "--base-url", url, "--json");
+            assertThat(ok.code()).as(ok.err()).isZero();
+            assertThat(ok.json().get("baseUrl").asText()).isEqualTo(open.compatBaseUrl());
+            assertThat(ok.out() + ok.err()).doesNotContain(secret);
+        }
+        String down = "http://me:" + secret + "@127.0.0.1:" + closedPort() + "/v1";
+        Run failed = run("models", "--dialect", "openai", "--base-url", down).oneLineError(3);
+        assertThat(failed.err()).doesNotContain(secret).contains("127.0.0.1");
     }
 
     @Test
