@@ -251,7 +251,8 @@ public final class RealChatStream implements ChatStream {
             end();
             return;
         }
-        if (reader.kind() == SseReader.Kind.BARE_JSON || "error".equals(reader.eventType())) {
+        if (reader.kind() == SseReader.Kind.BARE_JSON || reader.kind() == SseReader.Kind.ERROR_LINE
+                || "error".equals(reader.eventType())) {
             String raw = reader.dataText();
             String message = ErrorMessages.fromBody(raw);
             throw new StreamErrorException("the server reported an error in the stream: " + message, raw);

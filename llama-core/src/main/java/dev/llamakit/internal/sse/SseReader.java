@@ -7,10 +7,17 @@ import java.util.Arrays;
 
 /**
  * An incremental Server-Sent Events parser over a byte stream. It holds only the current event: the
- * data of one event, and the bytes of the line being read. Handles LF, CR and CRLF line ends (also split
- * across reads), multi-line {@code data:}, comments, {@code event:} and {@code id:} fields, and a last event
- * without a trailing blank line. A line that is not a field but starts with <code>{</code> is reported as a
- * {@link Kind#BARE_JSON} event: the Llama API sends error objects that way in the middle of a stream.
+ * data of one event, and the bytes of the line being read. Handles a leading UTF-8 byte order mark, LF, CR
+ * and CRLF line ends (also split across reads), multi-line {@code data:}, comments, {@code event:} and
+ * {@code id:} fields, and a last event without a trailing blank line. A line that is not a field but starts
+ * with <code>{</code> is reported as a {@link Kind#BARE_JSON} event: the Llama API sends error objects that
+ * way in the middle of a stream. An {@code error:} field line, which llama.cpp's server sends instead of
+ * {@code data:} when generation fails, is reported as a {@link Kind#ERROR_LINE} event. An {@code event: error}
+ * event is an ordinary {@link Kind#EVENT} with {@link #eventType()} {@code "error"}.
+ *
+ * <p>A body that ends in the middle of a line (no line terminator before the end of the stream) was cut: the
+ * incomplete line and the event it belongs to are discarded, as the SSE specification says, rather than
+ * dispatched half-written.
  *
  * <p>Pull-based: {@link #next()} reads until one event is complete. The event's data stays valid until the
  * next call. Not thread-safe. Internal.
@@ -21,7 +28,19 @@ public final class SseReader {
         /** A normal event: {@link #data()} holds its data lines joined by {@code \n}. */
         EVENT,
         /** A bare JSON line outside the SSE grammar (an error object); {@link #data()} holds the line. */
-        BARE_JSON
+        BARE_JSON,
+        /** An {@code error:} field line (llama.cpp's server); {@link #data()} holds its value, usually a JSON object. */
+        ERROR_LINE
+    }
+
+    /** What {@link #readLine()} found. */
+    private enum LineEnd {
+        /** A complete, terminated line is in {@link #line}. */
+        LINE,
+        /** The end of the stream, with nothing pending. */
+        END,
+        /** The end of the stream in the middle of a line: the body was cut. */
+        CUT
     }
 
     private static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
@@ -32,6 +51,7 @@ public final class SseReader {
     private int limit;
     private boolean eof;
     private boolean skipLineFeed;
+    private boolean firstLine = true;
 
     private byte[] line = new byte[256];
     private int lineLength;
@@ -62,7 +82,8 @@ public final class SseReader {
         dataLength = 0;
         hasData = false;
         eventType = null;
-        while (readLine()) {
+        LineEnd end;
+        while ((end = readLine()) == LineEnd.LINE) {
             if (lineLength == 0) {
                 if (hasData) {
                     kind = Kind.EVENT;
@@ -80,20 +101,25 @@ public final class SseReader {
                 return true;
             }
             int colon = indexOf(line, lineLength, (byte) ':');
-            if (colon < 0) {
-                field(line, lineLength, lineLength, lineLength);
-                continue;
-            }
-            int valueStart = colon + 1;
+            int nameEnd = colon < 0 ? lineLength : colon;
+            int valueStart = colon < 0 ? lineLength : colon + 1;
             if (valueStart < lineLength && line[valueStart] == ' ') {
                 valueStart++;
             }
-            field(line, colon, valueStart, lineLength);
+            if (nameEnd == 5 && startsWith(line, "error")) {
+                copyToData(line, valueStart, lineLength - valueStart);
+                kind = Kind.ERROR_LINE;
+                return true;
+            }
+            field(line, nameEnd, valueStart, lineLength);
         }
-        if (hasData) {
+        if (end == LineEnd.END && hasData) {
             kind = Kind.EVENT;
             return true;
         }
+        // at a cut, the incomplete line and its event are discarded
+        dataLength = 0;
+        hasData = false;
         return false;
     }
 
@@ -153,13 +179,13 @@ public final class SseReader {
         // "retry" and unknown fields are ignored, as the SSE specification says
     }
 
-    /** Reads one line (without its terminator) into {@link #line}; false at the end of the stream with no line pending. */
-    private boolean readLine() throws IOException {
+    /** Reads one line (without its terminator) into {@link #line}. */
+    private LineEnd readLine() throws IOException {
         lineLength = 0;
         boolean any = false;
         while (true) {
             if (position == limit && !fill()) {
-                return any;
+                return any ? LineEnd.CUT : LineEnd.END;
             }
             if (skipLineFeed) {
                 skipLineFeed = false;
@@ -185,9 +211,21 @@ public final class SseReader {
             if (end < limit) {
                 position = end + 1;
                 skipLineFeed = b == '\r';
-                return true;
+                if (firstLine) {
+                    firstLine = false;
+                    stripByteOrderMark();
+                }
+                return LineEnd.LINE;
             }
             position = end;
+        }
+    }
+
+    /** Removes a UTF-8 byte order mark from the stream's first line (the SSE specification says to skip one). */
+    private void stripByteOrderMark() {
+        if (lineLength >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB && line[2] == (byte) 0xBF) {
+            System.arraycopy(line, 3, line, 0, lineLength - 3);
+            lineLength -= 3;
         }
     }
 

@@ -39,7 +39,9 @@ final class LlamaStreamDecoder extends StreamDecoder {
                     id = textOrNull(p);
                 }
             } else if (field.equals("error")) {
-                throw error(p);
+                if (isError(p)) {
+                    throw error(p);
+                }
             } else if (field.equals("event") && p.currentToken() == JsonToken.START_OBJECT) {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String f = p.currentName();

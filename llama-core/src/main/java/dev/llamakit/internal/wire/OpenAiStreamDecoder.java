@@ -35,7 +35,10 @@ final class OpenAiStreamDecoder extends StreamDecoder {
                     model = started() ? skip(p) : textOrNull(p);
                     break;
                 case "error":
-                    throw error(p);
+                    if (isError(p)) {
+                        throw error(p);
+                    }
+                    break;
                 case "usage":
                     usage = p.currentToken() == JsonToken.START_OBJECT ? readNumericObject(p) : skip(p);
                     break;

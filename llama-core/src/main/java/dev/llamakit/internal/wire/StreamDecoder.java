@@ -126,6 +126,14 @@ public abstract class StreamDecoder {
         out.add(new ChatStreamEvent.ToolCallDelta(index, id, name, arguments == null ? "" : arguments));
     }
 
+    /**
+     * Whether the value of a chunk's {@code error} member (the parser is on it) reports an error. Some servers send
+     * {@code "error": null} in every chunk; that is no error.
+     */
+    protected static boolean isError(JsonParser p) {
+        return p.currentToken() != JsonToken.VALUE_NULL;
+    }
+
     /** An {@code error} member inside a chunk: the stream failed. */
     protected static StreamErrorException error(JsonParser p) throws IOException {
         JsonNode error = Json.MAPPER.readTree(p);

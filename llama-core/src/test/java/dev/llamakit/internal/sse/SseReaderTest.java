@@ -88,8 +88,52 @@ class SseReaderTest {
 
     @Test
     void dispatchesAFinalEventWithoutATrailingBlankLine() throws IOException {
-        assertThat(events("data: a\n\ndata: last")).containsExactly("EVENT|null|a", "EVENT|null|last");
         assertThat(events("data: a\n\ndata: last\n")).containsExactly("EVENT|null|a", "EVENT|null|last");
+        assertThat(events("data: a\r\n\r\ndata: last\r\n")).containsExactly("EVENT|null|a", "EVENT|null|last");
+        assertThat(events("data: a\r\rdata: last\r")).containsExactly("EVENT|null|a", "EVENT|null|last");
+    }
+
+    @Test
+    void discardsAnEventCutInTheMiddleOfALine() throws IOException {
+        assertThat(events("data: a\n\ndata: {\"text\":\"hel")).containsExactly("EVENT|null|a");
+        assertThat(events("data: a\n\ndata: one\ndata: tw")).containsExactly("EVENT|null|a");
+        assertThat(events("data: a\n\ndata: last")).containsExactly("EVENT|null|a");
+        assertThat(events("data: a\n\n{\"error\":")).containsExactly("EVENT|null|a");
+        assertThat(events("data: a\n\nerror: {\"message\"")).containsExactly("EVENT|null|a");
+        SseReader reader = new SseReader(new ByteArrayInputStream("data: {\"x\":".getBytes(StandardCharsets.UTF_8)));
+        assertThat(reader.next()).isFalse();
+        assertThat(reader.next()).as("still at the end").isFalse();
+    }
+
+    @Test
+    void skipsAByteOrderMarkAtTheStart() throws IOException {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] body = "data: x\n\ndata: y\n\n".getBytes(StandardCharsets.UTF_8);
+        byte[] stream = new byte[bom.length + body.length];
+        System.arraycopy(bom, 0, stream, 0, bom.length);
+        System.arraycopy(body, 0, stream, bom.length, body.length);
+        for (int step = 1; step <= stream.length; step++) {
+            assertThat(events(trickle(stream, step))).as("read %d bytes at a time", step)
+                    .containsExactly("EVENT|null|x", "EVENT|null|y");
+        }
+        assertThat(events("\uFEFF{\"error\":\"x\"}\n")).containsExactly("BARE_JSON|null|{\"error\":\"x\"}");
+        assertThat(events("\uFEFF\ndata: z\n\n")).containsExactly("EVENT|null|z");
+    }
+
+    @Test
+    void keepsAByteOrderMarkThatIsNotAtTheStart() throws IOException {
+        assertThat(events("data: \uFEFFx\n\n\uFEFFdata: y\n\ndata: z\n\n"))
+                .containsExactly("EVENT|null|\uFEFFx", "EVENT|null|z");
+        assertThat(events("\uFEFF\uFEFFdata: y\n\ndata: z\n\n")).as("only one mark is skipped").containsExactly("EVENT|null|z");
+    }
+
+    @Test
+    void reportsLlamaCppErrorFieldLines() throws IOException {
+        String error = "{\"code\":500,\"message\":\"context shift is disabled\",\"type\":\"server_error\"}";
+        assertThat(events("data: {\"ok\":1}\n\nerror: " + error + "\n\n"))
+                .containsExactly("EVENT|null|{\"ok\":1}", "ERROR_LINE|null|" + error);
+        assertThat(events("error:" + error + "\r\n\r\n")).containsExactly("ERROR_LINE|null|" + error);
+        assertThat(events("errors: x\ndata: y\n\n")).as("another field name").containsExactly("EVENT|null|y");
     }
 
     @Test
@@ -114,11 +158,16 @@ class SseReaderTest {
 
     @Test
     void chunkBoundariesDoNotMatter() throws IOException {
-        String stream = "data: {\"text\":\"h\u00e9llo \u2603\"}\r\n\r\n: ka\r\n"
-                + "event: x\ndata: multi\ndata: line\n\n{\"error\":1}\ndata: [DONE]";
+        String stream = "data: {\"text\":\"h\u00e9llo \u2603 \uD83D\uDE00\"}\r\n\r\n: ka\r\n"
+                + "event: x\ndata: multi\ndata: line\n\n{\"error\":1}\nerror: {\"message\":\"m\"}\r"
+                + "data: [DONE]\n";
         byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
-        List<String> expected = events(stream);
-        assertThat(expected).hasSize(4);
+        List<String> expected = List.of(
+                "EVENT|null|{\"text\":\"h\u00e9llo \u2603 \uD83D\uDE00\"}",
+                "EVENT|x|multi\nline",
+                "BARE_JSON|null|{\"error\":1}",
+                "ERROR_LINE|null|{\"message\":\"m\"}",
+                "EVENT|null|[DONE]");
         for (int step = 1; step <= bytes.length; step++) {
             assertThat(events(trickle(bytes, step))).as("read %d bytes at a time", step).isEqualTo(expected);
         }
