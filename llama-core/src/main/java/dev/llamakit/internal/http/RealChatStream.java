@@ -255,7 +255,8 @@ public final class RealChatStream implements ChatStream {
                 || "error".equals(reader.eventType())) {
             String raw = reader.dataText();
             String message = ErrorMessages.fromBody(raw);
-            throw new StreamErrorException("the server reported an error in the stream: " + message, raw);
+            throw new StreamErrorException("the server reported an error in the stream"
+                    + (message == null || message.isBlank() || "null".equals(message) ? " (without a message)" : ": " + message), raw);
         }
         if (reader.isDone()) {
             decoder.finish(pending);
