@@ -33,9 +33,9 @@ final class RequestFactory {
             b.version(HttpClient.Version.HTTP_1_1);
         }
         if (config.apiKey() != null) {
-            b.header("Authorization", "Bearer " + config.apiKey().reveal());
+            set(b, "Authorization", "Bearer " + config.apiKey().reveal());
         } else if (config.basicAuth() != null) {
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+            set(b, "Authorization", "Basic " + Base64.getEncoder().encodeToString(
                     config.basicAuth().reveal().getBytes(StandardCharsets.UTF_8)));
         } else if (config.dialect() == Dialect.LLAMA) {
             throw new LlamaConfigurationException("No API key for the Llama API: set the LLAMA_API_KEY environment variable "
@@ -43,13 +43,13 @@ final class RequestFactory {
                     + "dialect(Dialect.OPENAI).)");
         }
         for (Map.Entry<String, String> h : config.headers().entrySet()) {
-            b.setHeader(h.getKey(), h.getValue());
+            set(b, h.getKey(), h.getValue());
         }
         for (Map.Entry<String, Secret> h : config.secretHeaders().entrySet()) {
-            b.setHeader(h.getKey(), h.getValue().reveal());
+            set(b, h.getKey(), h.getValue().reveal());
         }
         for (Map.Entry<String, String> h : options.headers().entrySet()) {
-            b.setHeader(h.getKey(), h.getValue());
+            set(b, h.getKey(), h.getValue());
         }
         if (jsonBody == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
@@ -58,5 +58,18 @@ final class RequestFactory {
             b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
         }
         return b.build();
+    }
+
+    /**
+     * Sets a header. Values are checked when they are configured ({@link HeaderValues}); should the JDK still
+     * refuse one, its message (which quotes the value, a key included) is not passed on.
+     */
+    private static void set(HttpRequest.Builder b, String name, String value) {
+        try {
+            b.setHeader(name, value);
+        } catch (IllegalArgumentException e) {
+            throw new LlamaConfigurationException("the HTTP client refused the header " + name
+                    + " (its value is not shown)");
+        }
     }
 }
