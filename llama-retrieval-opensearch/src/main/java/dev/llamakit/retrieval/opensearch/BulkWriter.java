@@ -34,6 +34,7 @@ final class BulkWriter {
 
     private final ClusterClient client;
     private final String index;
+    private final String path;
     private final int batchActions;
     private final long maxBytes;
     private final int maxRetries;
@@ -44,6 +45,7 @@ final class BulkWriter {
                Duration initialBackoff, Sleeper sleeper) {
         this.client = client;
         this.index = index;
+        this.path = IndexSchema.path(index);
         this.batchActions = batchActions;
         this.maxBytes = maxBytes;
         this.maxRetries = maxRetries;
@@ -70,7 +72,7 @@ final class BulkWriter {
             send(batch, perRequest, failures);
         }
         if (!single && refresh != RefreshPolicy.FALSE) {
-            ClusterClient.Response r = client.post("/" + index + "/_refresh", null);
+            ClusterClient.Response r = client.post(path + "/_refresh", null);
             if (!r.ok()) {
                 throw new OpenSearchRetrieverException(Reason.REQUEST_FAILED, r.status(),
                         "refreshing index '" + index + "' failed: " + r.error(), null);
@@ -106,7 +108,7 @@ final class BulkWriter {
         for (int attempt = 0; ; attempt++) {
             StringBuilder body = new StringBuilder();
             pending.forEach(item -> body.append(item[1]));
-            ClusterClient.Response r = client.postNdjson("/" + index + "/_bulk?refresh=" + refresh.optionValue(),
+            ClusterClient.Response r = client.postNdjson(path + "/_bulk?refresh=" + refresh.optionValue(),
                     body.toString());
             if (!r.ok() || r.json() == null || !r.json().path("items").isArray()) {
                 throw new OpenSearchRetrieverException(Reason.REQUEST_FAILED, r.status(), "bulk write of "

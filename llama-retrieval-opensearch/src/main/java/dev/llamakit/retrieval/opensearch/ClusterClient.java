@@ -14,10 +14,12 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -28,15 +30,20 @@ import org.slf4j.LoggerFactory;
  * authentication, fail-over between the node URLs and retries with exponential backoff.
  *
  * <ul>
- *   <li>A node that refuses the connection, does not connect in time, drops the connection or answers 502/503/504
- *       is skipped for the next URL; the node that last answered is tried first next time.</li>
+ *   <li>A node that refuses the connection, does not connect in time, drops the connection, gives no answer within
+ *       the request timeout or answers 502/503/504 is skipped for the next URL; the node that last answered is
+ *       tried first next time.</li>
+ *   <li>A node that did not connect or answer in time (a hung node) is avoided for {@link #AVOID_FOR}: requests go
+ *       to the other nodes, and to it only when every node is avoided (as Elasticsearch's low-level REST client
+ *       treats dead nodes). So one hung node costs one timeout, not one per request.</li>
  *   <li>When no node could be used, or the cluster answered 429 (too many requests) or 502/503/504, the whole round
  *       is retried after {@code initialBackoff × 2^attempt} (±20 % jitter, at most 10 s), {@code maxRetries}
  *       times; then a typed {@link OpenSearchRetrieverException} is thrown ({@link Reason#UNREACHABLE} naming every
- *       URL tried, {@link Reason#RATE_LIMITED}, ...). Every request this module sends is idempotent, so a retry
- *       never doubles a write.</li>
- *   <li>401 and 403 fail at once ({@link Reason#AUTHENTICATION}, {@link Reason#PERMISSION}); a request timeout
- *       fails at once ({@link Reason#TIMEOUT}); a TLS failure fails at once ({@link Reason#TLS}).</li>
+ *       URL tried, {@link Reason#RATE_LIMITED}, ...). A round in which nodes timed out and none answered is not
+ *       retried (it has waited long enough): {@link Reason#TIMEOUT} naming each. Every request this module sends
+ *       is idempotent, so a retry never doubles a write.</li>
+ *   <li>401 and 403 fail at once ({@link Reason#AUTHENTICATION}, {@link Reason#PERMISSION}); a TLS failure fails
+ *       at once ({@link Reason#TLS}).</li>
  *   <li>Other answers (2xx, 4xx, 500) are returned to the caller.</li>
  * </ul>
  * Nothing logged or thrown here contains the credentials or a request body.
@@ -44,6 +51,8 @@ import org.slf4j.LoggerFactory;
 final class ClusterClient {
     static final String JSON = "application/json";
     static final String NDJSON = "application/x-ndjson";
+    /** How long a node that timed out is avoided. */
+    static final Duration AVOID_FOR = Duration.ofSeconds(30);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(ClusterClient.class);
 
@@ -90,6 +99,8 @@ final class ClusterClient {
     private final Duration initialBackoff;
     private final Sleeper sleeper;
     private final AtomicInteger preferred = new AtomicInteger();
+    /** Per node: {@link System#nanoTime()} until which it is avoided, 0 when it is not. */
+    private final AtomicLongArray avoidedUntil;
 
     ClusterClient(List<URI> nodes, Credentials credentials, SSLContext ssl, Duration connectTimeout,
                   Duration requestTimeout, int maxRetries, Duration initialBackoff, Sleeper sleeper) {
@@ -111,6 +122,7 @@ final class ClusterClient {
             b.sslContext(ssl);
         }
         this.http = b.build();
+        this.avoidedUntil = new AtomicLongArray(this.nodes.size());
     }
 
     List<URI> nodes() {
@@ -140,18 +152,31 @@ final class ClusterClient {
 
     /** Sends a request with fail-over and retries (see the class comment). */
     Response send(String method, String path, String body, String contentType) {
+        return send(method, path, body, contentType, requestTimeout);
+    }
+
+    /** As {@link #send(String, String, String, String)}, waiting {@code timeout} for the answer. */
+    Response send(String method, String path, String body, String contentType, Duration timeout) {
         String what = method + " " + path;
         for (int attempt = 0; ; attempt++) {
             List<String> unreachable = new ArrayList<>();
             Response retryable = null;
-            int start = Math.floorMod(preferred.get(), nodes.size());
-            for (int i = 0; i < nodes.size(); i++) {
-                int index = (start + i) % nodes.size();
+            boolean timedOut = false;
+            for (int index : order()) {
                 URI node = nodes.get(index);
-                Response r = sendOnce(node, method, path, body, contentType, what, unreachable);
-                if (r == null) {
+                Attempt a = sendOnce(node, method, path, body, contentType, what, timeout);
+                if (a.response() == null) {
+                    unreachable.add(a.problem());
+                    if (a.hung()) {
+                        timedOut |= a.timedOut();
+                        avoid(index, what, a.problem());
+                    } else if (nodes.size() > 1) {
+                        log.warn("OpenSearch node {} could not be used for {}: {}", node, what, a.problem());
+                    }
                     continue;
                 }
+                Response r = a.response();
+                avoidedUntil.set(index, 0); // it answers again
                 if (r.status() == 502 || r.status() == 503 || r.status() == 504) {
                     log.debug("{} on {} answered {}; trying the next node", what, node, r.status());
                     retryable = r;
@@ -173,6 +198,10 @@ final class ClusterClient {
                             + ") lacks a permission", null);
                 }
                 return r;
+            }
+            if (timedOut && retryable == null) {
+                throw new OpenSearchRetrieverException(Reason.TIMEOUT, 0, what + " got no answer: "
+                        + String.join(", ", unreachable), null);
             }
             if (attempt >= maxRetries) {
                 if (retryable != null) {
@@ -198,11 +227,52 @@ final class ClusterClient {
         }
     }
 
-    /** One request to one node; {@code null} (and a line in {@code unreachable}) when the node could not be used. */
-    private Response sendOnce(URI node, String method, String path, String body, String contentType, String what,
-                              List<String> unreachable) {
+    /** The outcome of one request to one node: an answer, or why there was none ({@code hung}: a timeout). */
+    private record Attempt(Response response, String problem, boolean hung, boolean timedOut) {
+        static Attempt failed(URI node, String why, boolean hung, boolean timedOut) {
+            return new Attempt(null, node + " (" + why + ")", hung, timedOut);
+        }
+    }
+
+    /**
+     * The nodes to try, by index: those not avoided, starting with the preferred one; when every node is avoided,
+     * all of them, the one avoided longest ago first.
+     */
+    private List<Integer> order() {
+        long now = System.nanoTime();
+        int start = Math.floorMod(preferred.get(), nodes.size());
+        List<Integer> usable = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            int index = (start + i) % nodes.size();
+            long until = avoidedUntil.get(index);
+            if (until == 0 || until - now <= 0) {
+                usable.add(index);
+            }
+        }
+        if (!usable.isEmpty()) {
+            return usable;
+        }
+        List<Integer> all = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            all.add(i);
+        }
+        all.sort(Comparator.comparingLong(i -> avoidedUntil.get(i) - now));
+        return all;
+    }
+
+    private void avoid(int index, String what, String problem) {
+        avoidedUntil.set(index, System.nanoTime() + AVOID_FOR.toNanos() | 1); // never 0
+        if (nodes.size() > 1) {
+            log.warn("OpenSearch node {} did not answer {}: {}; avoiding it for {} s", nodes.get(index), what, problem,
+                    AVOID_FOR.toSeconds());
+        }
+    }
+
+    /** One request to one node. */
+    private Attempt sendOnce(URI node, String method, String path, String body, String contentType, String what,
+                             Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(resolve(node, path))
-                .timeout(requestTimeout)
+                .timeout(timeout)
                 .header("Accept", JSON)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -218,33 +288,29 @@ final class ClusterClient {
                 log.debug("{} on {} → {} in {} ms", what, node, response.statusCode(),
                         (System.nanoTime() - started) / 1_000_000);
             }
-            return new Response(response.statusCode(), Json.parseOrNull(response.body()), response.body(), node);
+            return new Attempt(new Response(response.statusCode(), Json.parseOrNull(response.body()), response.body(),
+                    node), null, false, false);
         } catch (HttpConnectTimeoutException e) {
-            unreachable.add(node + " (no connection within " + connectTimeout.toMillis() + " ms)");
+            return Attempt.failed(node, "no connection within " + connectTimeout.toMillis() + " ms", true, false);
         } catch (HttpTimeoutException e) {
-            throw new OpenSearchRetrieverException(Reason.TIMEOUT, 0, what + " on " + node
-                    + " got no answer within the request timeout of " + requestTimeout.toMillis() + " ms", e);
+            return Attempt.failed(node, "no answer within the request timeout of " + timeout.toMillis() + " ms",
+                    true, true);
         } catch (SSLException e) {
             throw new OpenSearchRetrieverException(Reason.TLS, 0, what + " on " + node + " failed in TLS: "
                     + e.getMessage() + " (check 'trust-store' and that the URL's scheme matches the node)", e);
         } catch (ConnectException e) {
-            unreachable.add(node + " (connection refused)");
+            return Attempt.failed(node, "connection refused", false, false);
         } catch (IOException e) {
             if (e.getCause() instanceof SSLException ssl) {
                 throw new OpenSearchRetrieverException(Reason.TLS, 0, what + " on " + node + " failed in TLS: "
                         + ssl.getMessage() + " (check 'trust-store' and that the URL's scheme matches the node)", e);
             }
-            unreachable.add(node + " (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            return Attempt.failed(node, e.getClass().getSimpleName() + (e.getMessage() == null ? ""
+                    : ": " + e.getMessage()), false, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OpenSearchRetrieverException(Reason.INTERRUPTED, 0, what + " was interrupted", e);
         }
-        if (nodes.size() > 1) {
-            log.warn("OpenSearch node {} could not be used for {}: {}", node, what,
-                    unreachable.get(unreachable.size() - 1));
-        }
-        return null;
     }
 
     /** {@code initial × 2^attempt}, at most 10 s, ±20 % jitter (so each pause still exceeds the one before). */

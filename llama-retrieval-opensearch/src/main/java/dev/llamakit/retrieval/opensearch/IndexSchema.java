@@ -3,17 +3,22 @@ package dev.llamakit.retrieval.opensearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llamakit.retrieval.opensearch.OpenSearchRetrieverException.Reason;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The index layout: one OpenSearch document per chunk, {@code _id} = the chunk id.
+ * The index layout: one OpenSearch document per chunk, {@code _id} = {@code <documentId>#<position>} (the chunk's
+ * place in its document's chunk list, so that a re-upsert overwrites in place whatever ids the chunker gives).
  *
  * <pre>
- * document_id  keyword      the document's id (deletes and counts go by it)
- * chunk_index  integer      0, 1, ...; chunk 0 exists for every indexed document, so counting it counts documents
- * chunk_count  integer      how many chunks the document had when written (to delete stale chunks on re-upsert)
+ * document_id  keyword      the document's id: deletes and stale-chunk clean-up go by it (a term query)
+ * position     integer      0, 1, ... in the chunker's order; position 0 exists for every document (counts go by it)
+ * chunk_id     keyword      the chunker's chunk id (in _source only), as the Lucene index keeps it
+ * chunk_index  integer      the chunker's chunk index (not indexed)
+ * text_hash    keyword      SHA-256 of the embedded text (title + "\n" + text), beside a stored vector, to reuse it
  * title, text  text         English analysis, BM25 (k1, b of the index), text with offsets for highlighting
  * contents     text         title + text (copy_to): the field BM25 searches, like Anserini's flat "contents"
  * start, end   integer      the chunk's offsets in the document's text (not indexed)
@@ -25,12 +30,14 @@ import java.util.Map;
  * name and dimension, so that an index is never searched or written with settings it was not built for.
  */
 final class IndexSchema {
-    static final String SCHEMA_VERSION = "1";
+    static final String SCHEMA_VERSION = "2";
     static final String ANALYZER = "english";
     static final String SIMILARITY = "llamakit_bm25";
     static final String DOCUMENT_ID = "document_id";
+    static final String POSITION = "position";
+    static final String CHUNK_ID = "chunk_id";
     static final String CHUNK_INDEX = "chunk_index";
-    static final String CHUNK_COUNT = "chunk_count";
+    static final String TEXT_HASH = "text_hash";
     static final String TITLE = "title";
     static final String TEXT = "text";
     static final String CONTENTS = "contents";
@@ -87,8 +94,10 @@ final class IndexSchema {
 
         ObjectNode p = mappings.putObject("properties");
         p.putObject(DOCUMENT_ID).put("type", "keyword");
-        p.putObject(CHUNK_INDEX).put("type", "integer");
-        p.putObject(CHUNK_COUNT).put("type", "integer");
+        p.putObject(POSITION).put("type", "integer");
+        p.putObject(CHUNK_ID).put("type", "keyword").put("index", false).put("doc_values", false);
+        p.putObject(CHUNK_INDEX).put("type", "integer").put("index", false);
+        p.putObject(TEXT_HASH).put("type", "keyword");
         text(p.putObject(TITLE)).putArray("copy_to").add(CONTENTS);
         text(p.putObject(TEXT)).put("index_options", "offsets").putArray("copy_to").add(CONTENTS);
         text(p.putObject(CONTENTS));
@@ -131,7 +140,7 @@ final class IndexSchema {
         }
         JsonNode props = mappings.path("properties");
         String analyzer = props.path(TEXT).path("analyzer").asText("standard");
-        if (!ANALYZER.equals(analyzer) || !props.has(CONTENTS) || !props.has(DOCUMENT_ID)) {
+        if (!ANALYZER.equals(analyzer) || !props.has(CONTENTS) || !props.has(DOCUMENT_ID) || !props.has(POSITION)) {
             throw conflict(index, "its 'text' field is analysed with '" + analyzer + "' (or fields are missing);"
                     + " this retriever needs '" + ANALYZER + "'");
         }
@@ -196,7 +205,7 @@ final class IndexSchema {
             problem = "it must not be '.' or '..'";
         } else if ("-_+".indexOf(n.charAt(0)) >= 0) {
             problem = "it must not start with '-', '_' or '+'";
-        } else if (n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+        } else if (n.getBytes(StandardCharsets.UTF_8).length > 255) {
             problem = "it is longer than 255 bytes";
         } else {
             for (char c : n.toCharArray()) {
@@ -211,6 +220,14 @@ final class IndexSchema {
                     + problem);
         }
         return n;
+    }
+
+    /**
+     * The path of an index, {@code /<name>}, the name percent-encoded as UTF-8: OpenSearch allows characters in index
+     * names that a URL must escape ({@code % + [ ] { } ^ ` ~}, non-ASCII letters), and decodes them again.
+     */
+    static String path(String index) {
+        return "/" + URLEncoder.encode(index, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** The concrete index name an answer keyed by index names is about (the first key). */

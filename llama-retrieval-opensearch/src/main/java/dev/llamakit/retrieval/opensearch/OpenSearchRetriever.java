@@ -15,20 +15,20 @@ import dev.llamakit.retrieval.fusion.RankFusion;
 import dev.llamakit.retrieval.opensearch.BulkWriter.Action;
 import dev.llamakit.retrieval.opensearch.OpenSearchRetrieverException.Reason;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import javax.net.ssl.SSLContext;
@@ -42,24 +42,26 @@ import org.slf4j.LoggerFactory;
  * the options change.
  *
  * <ul>
- *   <li>Index: one OpenSearch document per chunk, {@code _id} = the chunk id (see {@link IndexSchema}); created with
- *       its mapping when absent, checked for compatibility when present (schema, analyzer, BM25 parameters, embedder
- *       and dimension, else {@link Reason#MAPPING_CONFLICT}); never deleted or changed otherwise. Opening waits until
- *       the index is at least yellow ({@link Reason#CLUSTER_UNHEALTHY} after the health timeout).</li>
- *   <li>Writes: documents are chunked (as the {@code bm25} retriever does), embedded when there is an embedder, and
- *       written with {@code _bulk}; re-upserting is idempotent, and a document that has fewer chunks than before
- *       loses the extra ones in the same request (each chunk records its document's chunk count, read back in real
- *       time with {@code _mget}). Item rejections 429/502/503/504 are retried with backoff; other item failures are
- *       reported per document in a {@link PartialWriteException}. Writes are visible on return unless
- *       {@code refresh=false}.</li>
+ *   <li>Index: one OpenSearch document per chunk, {@code _id} = {@code <documentId>#<position>} (see
+ *       {@link IndexSchema}); created with its mapping when absent, checked for compatibility when present (schema,
+ *       analyzer, BM25 parameters, embedder and dimension, else {@link Reason#MAPPING_CONFLICT}); never deleted or
+ *       changed otherwise. Opening waits until the index is at least yellow; a red index whose primary cannot be
+ *       allocated fails at once with {@link Reason#CLUSTER_UNHEALTHY} and the cluster's reason.</li>
+ *   <li>Writes: documents are chunked (with the rules of the embedded Lucene index: chunks of the document, ids
+ *       unique within it, kept as the chunker made them), embedded when there is an embedder (a chunk whose text is
+ *       already in the index with a vector reuses that vector), and written with {@code _bulk}; then the chunks a
+ *       previous version had beyond the new ones are found by document id (a term query) and deleted, so a
+ *       clean-up that failed is done by the next upsert or delete of the document. Item rejections 429/502/503/504
+ *       are retried with backoff; other item failures are reported per document in a
+ *       {@link PartialWriteException}. Writes are visible on return unless {@code refresh=false}.</li>
  *   <li>Search: {@link SearchMode#BM25} ({@code match} on title + text, English analysis, k1 0.9 and b 0.4 by default
  *       like the {@code bm25} retriever), {@link SearchMode#VECTOR} (k-NN, filters inside the knn query) or
  *       {@link SearchMode#HYBRID} (both in one {@code _msearch}, fused here with core's {@link RankFusion}, the same
  *       code as every hybrid retriever). Metadata filters are exact keyword matches applied inside the search. A
  *       blank query finds nothing.</li>
- *   <li>Cluster: several node URLs fail over to each other; every call has a connect and a request timeout; 429 and
- *       unreachable nodes are retried with exponential backoff, then fail with a typed
- *       {@link OpenSearchRetrieverException}. Credentials never appear in logs, exceptions or {@link #toString()}.</li>
+ *   <li>Cluster: several node URLs fail over to each other, also when a node hangs (a request timeout), and a node
+ *       that timed out is avoided for a while; 429 and unreachable nodes are retried with exponential backoff, then
+ *       fail with a typed {@link OpenSearchRetrieverException}. Credentials never appear in logs, exceptions or {@link #toString()}.</li>
  * </ul>
  *
  * <p>Thread-safe: searches run concurrently; writes of one retriever are serialised (several application instances
@@ -76,7 +78,9 @@ public final class OpenSearchRetriever implements Retriever {
     static final int MAX_TERM_BYTES = 32_766;
     /** OpenSearch's limit on {@code _id}. */
     static final int MAX_ID_BYTES = 512;
-    private static final int MGET_BATCH = 1000;
+    private static final int LOOKUP_BATCH = 1000;
+    private static final int DELETE_BATCH = 1000;
+    private static final int SCAN_PAGE = 1000;
     private static final int EMBED_BATCH = 256;
     private static final long MAX_BULK_BYTES = 8L * 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(OpenSearchRetriever.class);
@@ -92,6 +96,8 @@ public final class OpenSearchRetriever implements Retriever {
     private final Double minSimilarity;
     private final boolean highlights;
     private final IndexSchema schema;
+    private final String path;
+    private final Duration requestTimeout;
     private final ClusterClient client;
     private final BulkWriter writer;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -100,6 +106,8 @@ public final class OpenSearchRetriever implements Retriever {
 
     private OpenSearchRetriever(Builder b) {
         this.index = b.index;
+        this.path = IndexSchema.path(b.index);
+        this.requestTimeout = b.requestTimeout;
         this.mode = b.mode;
         this.refresh = b.refresh;
         this.chunker = b.chunker;
@@ -152,13 +160,13 @@ public final class OpenSearchRetriever implements Retriever {
     // ------------------------------------------------------------------------------------------------ the index
 
     private void openIndex(int shards, int replicas, Duration healthTimeout) {
-        ClusterClient.Response mapping = client.get("/" + index + "/_mapping");
+        ClusterClient.Response mapping = client.get(path + "/_mapping");
         if (mapping.status() == 404) {
-            ClusterClient.Response created = client.put("/" + index, Json.write(schema.createBody(shards, replicas)));
+            ClusterClient.Response created = client.put(path, Json.write(schema.createBody(shards, replicas)));
             if (created.ok()) {
                 log.info("created OpenSearch index '{}' ({} shards, {} replicas, {})", index, shards, replicas, schema);
             } else if ("resource_already_exists_exception".equals(created.errorType())) {
-                mapping = client.get("/" + index + "/_mapping"); // another instance created it just now
+                mapping = client.get(path + "/_mapping"); // another instance created it just now
                 requireOk(mapping, "reading the mapping of index '" + index + "'");
                 schema.checkCompatible(index, mapping.json());
             } else {
@@ -170,10 +178,34 @@ public final class OpenSearchRetriever implements Retriever {
             requireOk(mapping, "reading the mapping of index '" + index + "'");
             schema.checkCompatible(index, mapping.json());
         }
-        String path = "/_cluster/health/" + index + "?wait_for_status=yellow&timeout=" + healthTimeout.toMillis() + "ms";
-        ClusterClient.Response health = client.get(path);
+        awaitYellow(healthTimeout);
+    }
+
+    /**
+     * Returns once the index is yellow or green. A red index whose unassigned primary the cluster says it cannot
+     * allocate (no node allowed, no valid copy, allocation disabled) fails at once with the cluster's reason; otherwise
+     * (shards initialising, or the explanation not permitted) waits up to the health timeout.
+     */
+    private void awaitYellow(Duration healthTimeout) {
+        String healthPath = "/_cluster/health" + path;
+        ClusterClient.Response now = client.get(healthPath + "?level=shards");
+        String status = now.json() == null ? "unknown" : now.json().path("status").asText("unknown");
+        if (now.ok() && ("green".equals(status) || "yellow".equals(status))) {
+            return;
+        }
+        if (now.ok() && "red".equals(status)) {
+            String why = unallocatablePrimary(now.json());
+            if (why != null) {
+                throw new OpenSearchRetrieverException(Reason.CLUSTER_UNHEALTHY, 0, "index '" + index + "' is red: "
+                        + why + "; searches and writes would fail: check the cluster's nodes and allocation settings",
+                        null);
+            }
+        }
+        // the cluster waits up to the health timeout; the client waits that long plus a request timeout
+        ClusterClient.Response health = client.send("GET", healthPath + "?wait_for_status=yellow&timeout="
+                + healthTimeout.toMillis() + "ms", null, ClusterClient.JSON, healthTimeout.plus(requestTimeout));
         JsonNode h = health.json();
-        String status = h == null ? "unknown" : h.path("status").asText("unknown");
+        status = h == null ? "unknown" : h.path("status").asText("unknown");
         boolean timedOut = h == null || h.path("timed_out").asBoolean(false) || health.status() == 408;
         if (!health.ok() && health.status() != 408 || timedOut || "red".equals(status)) {
             String detail = h == null ? health.error() : "status " + status + ", "
@@ -184,6 +216,57 @@ public final class OpenSearchRetriever implements Retriever {
                     + "' did not become yellow or green within " + healthTimeout.toMillis() + " ms (" + detail
                     + "); a red index has an unassigned primary shard: check the cluster's nodes and allocation", null);
         }
+    }
+
+    /**
+     * Why the first unassigned primary shard of a red index cannot be allocated, from
+     * {@code _cluster/allocation/explain}; {@code null} when it can (it is on its way) or the cluster does not say.
+     */
+    private String unallocatablePrimary(JsonNode health) {
+        JsonNode shards = health.path("indices").path(index).path("shards");
+        String shard = null;
+        for (Map.Entry<String, JsonNode> e : shards.properties()) {
+            if (!e.getValue().path("primary_active").asBoolean(true)) {
+                shard = e.getKey();
+                break;
+            }
+        }
+        if (shard == null) {
+            return null;
+        }
+        ObjectNode body = Json.object().put("index", index).put("shard", Integer.parseInt(shard)).put("primary", true);
+        ClusterClient.Response r;
+        try {
+            r = client.post("/_cluster/allocation/explain", Json.write(body));
+        } catch (OpenSearchRetrieverException e) {
+            if (e.reason() != Reason.PERMISSION) {
+                throw e;
+            }
+            log.debug("no permission to ask why index '{}' is red; waiting for it", index);
+            return null;
+        }
+        JsonNode x = r.json();
+        String decision = x == null ? "" : x.path("can_allocate").asText("");
+        if (!r.ok() || !Set.of("no", "no_valid_shard_copy", "no_attempt").contains(decision)) {
+            return null;
+        }
+        StringBuilder why = new StringBuilder("primary shard " + shard + " is unassigned");
+        String reason = x.path("unassigned_info").path("reason").asText("");
+        if (!reason.isEmpty()) {
+            why.append(" (").append(reason).append(')');
+        }
+        why.append(" and cannot be allocated: ").append(x.path("allocate_explanation").asText(decision));
+        for (JsonNode n : x.path("node_allocation_decisions")) {
+            for (JsonNode d : n.path("deciders")) {
+                if ("NO".equals(d.path("decision").asText())) {
+                    why.append("; on node '").append(n.path("node_name").asText("?")).append("': ")
+                            .append(d.path("explanation").asText(d.path("decider").asText()));
+                    break;
+                }
+            }
+            break; // one node's reason is enough; the others are usually alike
+        }
+        return why.toString();
     }
 
     private static void requireOk(ClusterClient.Response r, String what) {
@@ -247,7 +330,7 @@ public final class OpenSearchRetriever implements Retriever {
     /** The analysed terms of a long query with their counts: the most frequent {@link Queries#MAX_TERMS}. */
     private List<Map.Entry<String, Integer>> analyze(String text) {
         ObjectNode body = Json.object().put("field", IndexSchema.CONTENTS).put("text", text);
-        ClusterClient.Response r = client.post("/" + index + "/_analyze", Json.write(body));
+        ClusterClient.Response r = client.post(path + "/_analyze", Json.write(body));
         requireOk(r, "analysing a long query in index '" + index + "'");
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (JsonNode token : r.json().path("tokens")) {
@@ -259,7 +342,7 @@ public final class OpenSearchRetriever implements Retriever {
     }
 
     private List<RetrievedChunk> search(ObjectNode body) {
-        ClusterClient.Response r = client.post("/" + index + "/_search", Json.write(body));
+        ClusterClient.Response r = client.post(path + "/_search", Json.write(body));
         requireOk(r, "searching index '" + index + "'");
         return hits(r.json());
     }
@@ -269,7 +352,7 @@ public final class OpenSearchRetriever implements Retriever {
         for (ObjectNode body : bodies) {
             ndjson.append("{}\n").append(Json.write(body)).append('\n');
         }
-        ClusterClient.Response r = client.postNdjson("/" + index + "/_msearch", ndjson.toString());
+        ClusterClient.Response r = client.postNdjson(path + "/_msearch", ndjson.toString());
         requireOk(r, "searching index '" + index + "'");
         List<List<RetrievedChunk>> results = new ArrayList<>();
         for (JsonNode response : r.json().path("responses")) {
@@ -309,19 +392,29 @@ public final class OpenSearchRetriever implements Retriever {
         }
         Map<String, String> metadata = new HashMap<>();
         source.path(IndexSchema.METADATA).properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
-        return new Chunk(Chunk.idOf(documentId, index.asInt()), documentId, index.asInt(),
+        JsonNode chunkId = source.path(IndexSchema.CHUNK_ID);
+        return new Chunk(chunkId.isTextual() ? chunkId.asText() : Chunk.idOf(documentId, index.asInt()), documentId,
+                index.asInt(),
                 source.path(IndexSchema.TITLE).asText(""), source.path(IndexSchema.TEXT).asText(""),
                 source.path(IndexSchema.START).asInt(0), source.path(IndexSchema.END).asInt(0), metadata);
     }
 
     // ------------------------------------------------------------------------------------------------- writing
 
+    /**
+     * Writes the documents in two idempotent steps: (1) every chunk with {@code _bulk}, overwriting the chunk at the
+     * same position; (2) for each document written in full, a delete by document id of the chunks at positions past
+     * its new last one. A failure between the steps leaves extra chunks of the old version, which step 2 of the next
+     * upsert (or a delete) of the document removes: retries converge.
+     */
     @Override
     public void upsert(Collection<Document> documents) {
         Objects.requireNonNull(documents, "documents");
         Map<String, Document> byId = new LinkedHashMap<>();
         for (Document d : documents) {
-            byId.put(Objects.requireNonNull(d, "document").id(), d); // the last version of an id wins
+            Objects.requireNonNull(d, "document");
+            byId.remove(d.id()); // the last version of an id wins, in its position
+            byId.put(d.id(), d);
         }
         ReentrantReadWriteLock.ReadLock lock = lifecycle.readLock();
         lock.lock();
@@ -335,23 +428,26 @@ public final class OpenSearchRetriever implements Retriever {
                 chunks.put(d.id(), chunksOf(d));
             }
             List<Chunk> all = chunks.values().stream().flatMap(List::stream).toList();
-            List<float[]> vectors = embedder == null ? null : embed(all);
+            List<float[]> vectors = embedder == null ? null : vectors(all);
             writes.lock();
             try {
-                Map<String, Integer> before = chunkCounts(byId.keySet());
                 List<Action> actions = new ArrayList<>(all.size());
                 int v = 0;
                 for (Map.Entry<String, List<Chunk>> e : chunks.entrySet()) {
                     List<Chunk> list = e.getValue();
-                    for (Chunk c : list) {
-                        actions.add(new Action(c.documentId(), c.id(), source(c, list.size(),
-                                vectors == null ? null : vectors.get(v++))));
-                    }
-                    for (int stale = list.size(); stale < before.getOrDefault(e.getKey(), 0); stale++) {
-                        actions.add(new Action(e.getKey(), Chunk.idOf(e.getKey(), stale), null));
+                    for (int position = 0; position < list.size(); position++) {
+                        actions.add(new Action(e.getKey(), Chunk.idOf(e.getKey(), position), source(list.get(position),
+                                position, vectors == null ? null : vectors.get(v++))));
                     }
                 }
-                Map<String, PartialWriteException.Failure> failures = writer.write(actions, refresh);
+                Map<String, PartialWriteException.Failure> failures = new LinkedHashMap<>(writer.write(actions, refresh));
+                Map<String, Integer> written = new LinkedHashMap<>();
+                chunks.forEach((id, list) -> {
+                    if (!failures.containsKey(id)) {
+                        written.put(id, list.size());
+                    }
+                });
+                removeChunksFrom(written, failures);
                 if (!failures.isEmpty()) {
                     throw new PartialWriteException("upsert", index, byId.size(), failures);
                 }
@@ -363,20 +459,30 @@ public final class OpenSearchRetriever implements Retriever {
         }
     }
 
+    /**
+     * The chunks of a document, checked as the Lucene index checks them: each of this document, ids unique within
+     * it (the chunker's ids and indexes are kept as they are); none means the whole document as one chunk.
+     */
     private List<Chunk> chunksOf(Document document) {
         List<Chunk> chunks = chunker.chunk(document);
         if (chunks.isEmpty()) {
             chunks = List.of(Chunk.whole(document)); // e.g. a title-only document: still findable and counted
         }
-        for (int i = 0; i < chunks.size(); i++) {
-            Chunk c = chunks.get(i);
-            if (!c.documentId().equals(document.id()) || c.index() != i || !c.id().equals(Chunk.idOf(document.id(), i))) {
-                throw new IllegalStateException("the chunker returned chunk '" + c.id() + "' (index " + c.index()
-                        + ") as chunk " + i + " of document '" + abbreviate(document.id()) + "'; chunks must be numbered"
-                        + " 0, 1, ... with ids <documentId>#<index>");
+        Set<String> ids = new HashSet<>();
+        for (Chunk c : chunks) {
+            if (!c.documentId().equals(document.id())) {
+                throw new IllegalStateException("the chunker returned a chunk of document '" + abbreviate(c.documentId())
+                        + "' for document '" + abbreviate(document.id()) + "'");
+            }
+            if (!ids.add(c.id())) {
+                throw new IllegalStateException("the chunker returned chunk id '" + abbreviate(c.id()) + "' twice");
+            }
+            if (c.id().length() > MAX_TERM_BYTES / 3 && c.id().getBytes(StandardCharsets.UTF_8).length > MAX_TERM_BYTES) {
+                throw new IllegalArgumentException("chunk id '" + abbreviate(c.id()) + "' of document '"
+                        + abbreviate(document.id()) + "' is longer than " + MAX_TERM_BYTES + " UTF-8 bytes");
             }
         }
-        String lastId = chunks.get(chunks.size() - 1).id();
+        String lastId = Chunk.idOf(document.id(), chunks.size() - 1);
         if (lastId.length() * 3 > MAX_ID_BYTES && lastId.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
             throw new IllegalArgumentException("document id '" + abbreviate(document.id()) + "' is too long: its chunk"
                     + " ids (<id>#<n>) must fit OpenSearch's " + MAX_ID_BYTES + "-byte _id");
@@ -396,21 +502,65 @@ public final class OpenSearchRetriever implements Retriever {
         return chunks;
     }
 
-    private List<float[]> embed(List<Chunk> chunks) {
-        List<float[]> vectors = new ArrayList<>(chunks.size());
-        for (int i = 0; i < chunks.size(); i += EMBED_BATCH) {
-            List<String> texts = chunks.subList(i, Math.min(chunks.size(), i + EMBED_BATCH)).stream()
-                    .map(OpenSearchRetriever::embeddingText).toList();
-            List<float[]> batch = embedder.embed(texts);
-            if (batch.size() != texts.size()) {
-                throw new IllegalStateException("embedder '" + embedder.name() + "' returned " + batch.size()
-                        + " vectors for " + texts.size() + " texts");
+    /**
+     * The vector of every chunk: copied from a chunk of the index with the same text hash when there is one, else
+     * embedded (each distinct text once). The index's embedder is fixed by its mapping, so a hash stands for one vector.
+     */
+    private List<float[]> vectors(List<Chunk> chunks) {
+        Map<String, String> texts = new LinkedHashMap<>(); // hash -> text, in first-seen order
+        List<String> hashes = new ArrayList<>(chunks.size());
+        for (Chunk c : chunks) {
+            String text = embeddingText(c);
+            String hash = TextHash.of(text);
+            hashes.add(hash);
+            texts.putIfAbsent(hash, text);
+        }
+        Map<String, float[]> known = storedVectors(texts.keySet());
+        List<String> missing = texts.keySet().stream().filter(h -> !known.containsKey(h)).toList();
+        for (int i = 0; i < missing.size(); i += EMBED_BATCH) {
+            List<String> batchHashes = missing.subList(i, Math.min(missing.size(), i + EMBED_BATCH));
+            List<String> batch = batchHashes.stream().map(texts::get).toList();
+            List<float[]> embedded = embedder.embed(batch);
+            if (embedded == null || embedded.size() != batch.size()) {
+                throw new IllegalStateException("embedder '" + embedder.name() + "' returned "
+                        + (embedded == null ? "null" : embedded.size() + " vectors") + " for " + batch.size() + " texts");
             }
-            for (float[] v : batch) {
-                vectors.add(checkVector(v, "a chunk"));
+            for (int j = 0; j < batch.size(); j++) {
+                known.put(batchHashes.get(j), checkVector(embedded.get(j), "a chunk"));
             }
         }
-        return vectors;
+        log.debug("{} chunks: {} distinct texts, {} vectors reused, {} embedded", chunks.size(), texts.size(),
+                texts.size() - missing.size(), missing.size());
+        return hashes.stream().map(known::get).toList();
+    }
+
+    /** Hash → the vector stored with a chunk of that text hash, for those of {@code hashes} in the index. */
+    private Map<String, float[]> storedVectors(Collection<String> hashes) {
+        Map<String, float[]> found = new HashMap<>();
+        List<String> all = List.copyOf(hashes);
+        for (int i = 0; i < all.size(); i += LOOKUP_BATCH) {
+            List<String> batch = all.subList(i, Math.min(all.size(), i + LOOKUP_BATCH));
+            ObjectNode body = Json.object().put("size", batch.size()).put("track_total_hits", false);
+            ArrayNode terms = body.putObject("query").putObject("terms").putArray(IndexSchema.TEXT_HASH);
+            batch.forEach(terms::add);
+            body.putObject("collapse").put("field", IndexSchema.TEXT_HASH);
+            body.putObject("_source").putArray("includes").add(IndexSchema.TEXT_HASH).add(IndexSchema.EMBEDDING);
+            ClusterClient.Response r = client.post(path + "/_search", Json.write(body));
+            requireOk(r, "looking up stored vectors in index '" + index + "'");
+            for (JsonNode hit : r.json().path("hits").path("hits")) {
+                JsonNode source = hit.path("_source");
+                JsonNode vector = source.path(IndexSchema.EMBEDDING);
+                if (vector.size() != embedder.dimensions()) {
+                    continue;
+                }
+                float[] v = new float[vector.size()];
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = (float) vector.path(j).asDouble();
+                }
+                found.put(source.path(IndexSchema.TEXT_HASH).asText(), v);
+            }
+        }
+        return found;
     }
 
     /** What is embedded for a chunk: its title and text. */
@@ -442,11 +592,12 @@ public final class OpenSearchRetriever implements Retriever {
         return true;
     }
 
-    private ObjectNode source(Chunk c, int chunkCount, float[] vector) {
+    private ObjectNode source(Chunk c, int position, float[] vector) {
         ObjectNode s = Json.object();
         s.put(IndexSchema.DOCUMENT_ID, c.documentId());
+        s.put(IndexSchema.POSITION, position);
+        s.put(IndexSchema.CHUNK_ID, c.id());
         s.put(IndexSchema.CHUNK_INDEX, c.index());
-        s.put(IndexSchema.CHUNK_COUNT, chunkCount);
         s.put(IndexSchema.TITLE, c.title());
         s.put(IndexSchema.TEXT, c.text());
         s.put(IndexSchema.START, c.start());
@@ -459,35 +610,60 @@ public final class OpenSearchRetriever implements Retriever {
             for (float f : vector) {
                 array.add(f);
             }
+            s.put(IndexSchema.TEXT_HASH, TextHash.of(embeddingText(c)));
         }
         return s;
     }
 
-    /** Document id → its chunk count as last written (absent when not indexed), read in real time. */
-    private Map<String, Integer> chunkCounts(Collection<String> documentIds) {
-        Map<String, Integer> counts = new HashMap<>();
-        List<String> ids = List.copyOf(documentIds);
-        for (int i = 0; i < ids.size(); i += MGET_BATCH) {
-            ObjectNode body = Json.object();
-            ArrayNode list = body.putArray("ids");
-            ids.subList(i, Math.min(ids.size(), i + MGET_BATCH)).forEach(id -> list.add(Chunk.idOf(id, 0)));
-            ClusterClient.Response r = client.post("/" + index + "/_mget?_source_includes="
-                    + URLEncoder.encode(IndexSchema.DOCUMENT_ID + "," + IndexSchema.CHUNK_COUNT, StandardCharsets.UTF_8),
-                    Json.write(body));
-            requireOk(r, "reading chunk counts from index '" + index + "'");
-            for (JsonNode doc : r.json().path("docs")) {
-                if (doc.has("error")) {
-                    throw new OpenSearchRetrieverException(Reason.REQUEST_FAILED, 0, "reading chunk '"
-                            + doc.path("_id").asText() + "' of index '" + index + "' failed: "
-                            + doc.path("error").path("reason").asText(doc.path("error").toString()), null);
+    /**
+     * Deletes, by document id, the chunks at positions from each document's given count on (count 0: all of them):
+     * finds their ids with a term query on the document id, then deletes them with {@code _bulk}, adding a failure
+     * per document whose chunks could not all be deleted. Sees the chunks that are searchable (the writes of calls
+     * that returned, unless they used {@code refresh=false}).
+     */
+    private void removeChunksFrom(Map<String, Integer> firstStale, Map<String, PartialWriteException.Failure> failures) {
+        Map<Integer, List<String>> byCount = new TreeMap<>();
+        firstStale.forEach((id, count) -> byCount.computeIfAbsent(count, k -> new ArrayList<>()).add(id));
+        List<Action> deletes = new ArrayList<>();
+        for (Map.Entry<Integer, List<String>> group : byCount.entrySet()) {
+            List<String> ids = group.getValue();
+            for (int i = 0; i < ids.size(); i += DELETE_BATCH) {
+                ObjectNode query = Json.object();
+                ArrayNode filter = query.putObject("bool").putArray("filter");
+                ArrayNode terms = filter.addObject().putObject("terms").putArray(IndexSchema.DOCUMENT_ID);
+                ids.subList(i, Math.min(ids.size(), i + DELETE_BATCH)).forEach(terms::add);
+                if (group.getKey() > 0) {
+                    filter.addObject().putObject("range").putObject(IndexSchema.POSITION).put("gte", group.getKey());
                 }
-                if (doc.path("found").asBoolean(false)) {
-                    JsonNode s = doc.path("_source");
-                    counts.put(s.path(IndexSchema.DOCUMENT_ID).asText(), s.path(IndexSchema.CHUNK_COUNT).asInt(1));
-                }
+                chunksMatching(query, deletes);
             }
         }
-        return counts;
+        writer.write(deletes, refresh).forEach(failures::putIfAbsent);
+    }
+
+    /** Adds a delete action for every chunk the query matches, paging with {@code search_after}. */
+    private void chunksMatching(ObjectNode query, List<Action> deletes) {
+        JsonNode after = null;
+        while (true) {
+            ObjectNode body = Json.object().put("size", SCAN_PAGE).put("_source", false).put("track_total_hits", false);
+            body.set("query", query);
+            ArrayNode sort = body.putArray("sort");
+            sort.addObject().put(IndexSchema.DOCUMENT_ID, "asc");
+            sort.addObject().put(IndexSchema.POSITION, "asc");
+            if (after != null) {
+                body.set("search_after", after);
+            }
+            ClusterClient.Response r = client.post(path + "/_search", Json.write(body));
+            requireOk(r, "finding the chunks to delete in index '" + index + "'");
+            JsonNode hits = r.json().path("hits").path("hits");
+            for (JsonNode hit : hits) {
+                deletes.add(new Action(hit.path("sort").path(0).asText(), hit.path("_id").asText(), null));
+                after = hit.path("sort");
+            }
+            if (hits.size() < SCAN_PAGE) {
+                return;
+            }
+        }
     }
 
     @Override
@@ -505,13 +681,13 @@ public final class OpenSearchRetriever implements Retriever {
             }
             writes.lock();
             try {
-                List<Action> actions = new ArrayList<>();
-                chunkCounts(ids).entrySet().stream().sorted(Comparator.comparing(Map.Entry::getKey)).forEach(e -> {
-                    for (int i = 0; i < e.getValue(); i++) {
-                        actions.add(new Action(e.getKey(), Chunk.idOf(e.getKey(), i), null));
-                    }
-                });
-                Map<String, PartialWriteException.Failure> failures = writer.write(actions, refresh);
+                if (refresh == RefreshPolicy.FALSE) { // chunks written without a refresh are not searchable yet
+                    requireOk(client.post(path + "/_refresh", null), "refreshing index '" + index + "'");
+                }
+                Map<String, Integer> all = new LinkedHashMap<>();
+                ids.stream().sorted().forEach(id -> all.put(id, 0));
+                Map<String, PartialWriteException.Failure> failures = new LinkedHashMap<>();
+                removeChunksFrom(all, failures);
                 if (!failures.isEmpty()) {
                     throw new PartialWriteException("delete", index, ids.size(), failures);
                 }
@@ -523,7 +699,7 @@ public final class OpenSearchRetriever implements Retriever {
         }
     }
 
-    /** The number of indexed documents (not chunks): the chunks numbered 0. */
+    /** The number of indexed documents (not chunks): the chunks at position 0. */
     @Override
     public long count() {
         ReentrantReadWriteLock.ReadLock lock = lifecycle.readLock();
@@ -531,8 +707,8 @@ public final class OpenSearchRetriever implements Retriever {
         try {
             ensureOpen();
             ObjectNode body = Json.object();
-            body.putObject("query").putObject("term").put(IndexSchema.CHUNK_INDEX, 0);
-            ClusterClient.Response r = client.post("/" + index + "/_count", Json.write(body));
+            body.putObject("query").putObject("term").put(IndexSchema.POSITION, 0);
+            ClusterClient.Response r = client.post(path + "/_count", Json.write(body));
             requireOk(r, "counting the documents of index '" + index + "'");
             return r.json().path("count").asLong();
         } finally {
@@ -668,7 +844,10 @@ public final class OpenSearchRetriever implements Retriever {
             return this;
         }
 
-        /** How long to wait for the answer to one request (default 30 s). */
+        /**
+         * How long to wait for one node's answer to a request (default 30 s) before trying the next node; a node that
+         * timed out is avoided for a while.
+         */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive(timeout, "request-timeout");
             return this;

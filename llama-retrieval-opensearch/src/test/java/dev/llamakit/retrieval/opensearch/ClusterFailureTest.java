@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * What the retriever does when the cluster is not all there: refused connections, a dead first node, documents the
- * cluster rejects, and 429s.
+ * What the retriever does when the cluster is not all there: refused connections, a dead or hung first node, documents
+ * the cluster rejects, and 429s. Every test gives several node URLs, as a deployment does.
  */
 @ExtendWith(OpenSearchNodeExtension.class)
 class ClusterFailureTest {
@@ -80,7 +80,8 @@ class ClusterFailureTest {
 
     @Test
     void documentsTheClusterRejectsAreReportedPerDocumentAndTheOthersAreWritten() {
-        try (Retriever r = OpenSearchRetriever.builder().url(node.url()).index(index()).replicas(0).build()) {
+        try (Retriever r = OpenSearchRetriever.builder().url(node.url(), ClosedPort.url()).index(index()).replicas(0)
+                .build()) {
             r.upsert(List.of(Document.builder("first").text("Metadata 'shape' is a value here.")
                     .metadata("shape", "round").build()));
             // 'shape.edges' needs 'shape' to be an object, but the first document made it a keyword: a mapping conflict
@@ -110,8 +111,8 @@ class ClusterFailureTest {
     void itemsRejectedWith429AreRetriedWithBackoffThenReported() {
         String index = index();
         RecordingSleeper sleeper = new RecordingSleeper();
-        try (Retriever r = OpenSearchRetriever.builder().url(node.url()).index(index).replicas(0).maxRetries(3)
-                .sleeper(sleeper).build()) {
+        try (Retriever r = OpenSearchRetriever.builder().url(ClosedPort.url(), node.url()).index(index).replicas(0)
+                .maxRetries(3).sleeper(sleeper).build()) {
             r.upsert(List.of(SampleCorpus.document("animals-01")));
             // the flood-stage block: OpenSearch rejects every write to the index with 429 per bulk item
             setBlock(index, "true");
@@ -138,7 +139,7 @@ class ClusterFailureTest {
     void aRetriedBulkSucceedsOnceTheClusterAcceptsWritesAgain() {
         String index = index();
         RecordingSleeper liftsTheBlock = new RecordingSleeper(() -> setBlock(index, "null"));
-        try (Retriever r = OpenSearchRetriever.builder().url(node.url()).index(index).replicas(0)
+        try (Retriever r = OpenSearchRetriever.builder().url(node.url(), ClosedPort.url()).index(index).replicas(0)
                 .sleeper(liftsTheBlock).build()) {
             r.upsert(List.of(SampleCorpus.document("animals-01")));
             setBlock(index, "true");
@@ -151,16 +152,46 @@ class ClusterFailureTest {
     }
 
     @Test
-    void aNodeThatNeverAnswersFailsWithATypedTimeout() throws Exception {
-        // the kernel accepts the connection into the backlog; nothing ever reads the request or answers
-        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            String url = "http://127.0.0.1:" + silent.getLocalPort();
-            assertThatThrownBy(() -> OpenSearchRetriever.builder().url(url).index(index())
-                    .requestTimeout(Duration.ofMillis(200)).build())
+    void nodesThatNeverAnswerFailWithATypedTimeoutNamingEach() {
+        try (SilentNode first = new SilentNode(); SilentNode second = new SilentNode()) {
+            RecordingSleeper sleeper = new RecordingSleeper();
+            assertThatThrownBy(() -> OpenSearchRetriever.builder().url(first.url(), second.url()).index(index())
+                    .requestTimeout(Duration.ofMillis(200)).sleeper(sleeper).build())
                     .isInstanceOfSatisfying(OpenSearchRetrieverException.class, e -> {
                         assertThat(e.reason()).isEqualTo(Reason.TIMEOUT);
-                        assertThat(e.getMessage()).contains("request timeout of 200 ms", url);
+                        assertThat(e.getMessage()).contains("request timeout of 200 ms", first.url(), second.url());
                     });
+            assertThat(first.connections()).as("the first hung node was tried once").isEqualTo(1);
+            assertThat(second.connections()).as("then the second, once").isEqualTo(1);
+            assertThat(sleeper.pauses).as("a timeout is not retried after a backoff: it already waited").isEmpty();
+        }
+    }
+
+    @Test
+    void aHungFirstNodeIsFailedOverAndThenAvoided() {
+        RecordingSleeper sleeper = new RecordingSleeper();
+        try (SilentNode hung = new SilentNode(); FaultProxy proxy = new FaultProxy(node.url());
+             Retriever r = OpenSearchRetriever.builder().url(hung.url(), proxy.url()).index(index()).replicas(0)
+                     .requestTimeout(Duration.ofSeconds(3)).sleeper(sleeper).build()) {
+            assertThat(hung.connections()).as("opening tried the hung node first").isEqualTo(1);
+            r.upsert(SampleCorpus.documents());
+            assertThat(r.count()).isEqualTo(SampleCorpus.documents().size());
+            assertThat(r.retrieve("penguins", 3)).first()
+                    .satisfies(h -> assertThat(h.chunk().documentId()).isEqualTo("animals-01"));
+
+            // the healthy node answers one search with 503: the hung node is not tried again (it timed out just
+            // now), the search is retried on the healthy node after a backoff
+            java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+            proxy.rule = (request, forward) -> request.path().contains("/_search") && once.compareAndSet(false, true)
+                    ? new FaultProxy.Reply(503, "{\"error\":{\"type\":\"unavailable\",\"reason\":\"busy\"},\"status\":503}")
+                    : forward.apply(request);
+            assertThat(r.retrieve("octopus", 1)).first()
+                    .satisfies(h -> assertThat(h.chunk().documentId()).isEqualTo("animals-02"));
+            assertThat(once).isTrue();
+            assertThat(sleeper.pauses).as("one backoff before the retry on the healthy node").hasSize(1);
+            r.delete(List.of("animals-01"));
+            assertThat(r.count()).isEqualTo(SampleCorpus.documents().size() - 1L);
+            assertThat(hung.connections()).as("the hung node was avoided after its timeout").isEqualTo(1);
         }
     }
 

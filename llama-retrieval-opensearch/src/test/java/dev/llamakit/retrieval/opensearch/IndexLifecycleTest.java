@@ -10,7 +10,6 @@ import dev.llamakit.retrieval.Retrievers;
 import dev.llamakit.retrieval.opensearch.OpenSearchRetrieverException.Reason;
 import dev.llamakit.spi.ProviderOptions;
 import dev.llamakit.tck.SampleCorpus;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -146,7 +145,7 @@ class IndexLifecycleTest {
     }
 
     @Test
-    void aRedIndexFailsWithClusterUnhealthy() {
+    void aRedIndexFailsAtOnceWithClusterUnhealthyAndTheReason() {
         String index = index();
         // a llamakit index whose only primary shard may live on no node: red
         com.fasterxml.jackson.databind.node.ObjectNode body = new IndexSchema(0.9f, 0.4f, null, 0).createBody(1, 0);
@@ -154,12 +153,36 @@ class IndexLifecycleTest {
                 .put("routing.allocation.require._name", "no-such-node");
         assertThat(TestHttp.send(node.url(), "PUT", "/" + index + "?wait_for_active_shards=0", Json.write(body))
                 .status()).isEqualTo(200);
-        assertThatThrownBy(() -> OpenSearchRetriever.builder().url(node.url()).index(index)
-                .healthTimeout(Duration.ofMillis(300)).build())
+        // default settings: the health timeout (30 s) is as long as the request timeout, so waiting would end in a
+        // client-side TIMEOUT, not in a diagnosis
+        assertThatThrownBy(() -> OpenSearchRetriever.builder().url(node.url()).index(index).build())
                 .isInstanceOfSatisfying(OpenSearchRetrieverException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.CLUSTER_UNHEALTHY);
-                    assertThat(e.getMessage()).contains(index, "status red", "1 unassigned shards", "300 ms");
+                    assertThat(e.reason()).as("reason of: %s", e.getMessage()).isEqualTo(Reason.CLUSTER_UNHEALTHY);
+                    assertThat(e.getMessage()).contains(index, "red", "primary shard 0", "cannot be allocated",
+                            "no-such-node")
+                            .doesNotContain("did not become");
                 });
+    }
+
+    @Test
+    void indexNamesThatNeedUrlEncodingAreUsedExactly() {
+        int n = indices.size();
+        for (String name : List.of("llamakit-test-100%-" + n, "llamakit-test-%41%2f-" + n,
+                "llamakit-test-[a]{b}^`~-" + n, "llamakit-test-x+y=caf\u00e9-" + n)) {
+            indices.add(java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8));
+            try (Retriever r = open(name, Map.of())) {
+                r.upsert(SampleCorpus.documents().subList(0, 3));
+                assertThat(r.count()).as("documents in '%s'", name).isEqualTo(3);
+                assertThat(r.retrieve("penguins", 3)).first()
+                        .satisfies(h -> assertThat(h.chunk().documentId()).isEqualTo("animals-01"));
+                r.delete(List.of("animals-01"));
+                assertThat(r.count()).isEqualTo(2);
+            }
+            String listed = TestHttp.send(node.url(), "GET", "/_cat/indices?format=json&h=index", null).body();
+            java.util.Set<String> names = new java.util.HashSet<>();
+            Json.parseOrNull(listed).forEach(i -> names.add(i.path("index").asText()));
+            assertThat(names).as("the cluster's index names").contains(name);
+        }
     }
 
     @Test
