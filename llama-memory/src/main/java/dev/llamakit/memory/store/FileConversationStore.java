@@ -81,8 +81,9 @@ import org.slf4j.LoggerFactory;
  * With {@code fsync} off, a crash of the process loses nothing the OS already has, but a crash of the machine can
  * lose recent appends (and, on some file systems, leave garbage that the next load reports).
  *
- * <p>When a write fails with an I/O error the store cuts the file back to its last good record (or, if even that
- * fails, forgets its cached view and re-reads the file next time) and throws {@link UncheckedIOException}.
+ * <p>When a write fails with an I/O error the store cuts the file back to its last good record (when the failed
+ * write had started), forgets its cached view so that the next access re-reads the file, and throws
+ * {@link UncheckedIOException}.
  */
 public final class FileConversationStore implements ConversationStore {
     /** The default number of conversation files kept open at once. */
@@ -146,7 +147,11 @@ public final class FileConversationStore implements ConversationStore {
         }
     }
 
-    /** A store in {@code directory} (created if missing), with fsync on. */
+    /**
+     * A store in {@code directory} (created if missing), with fsync on.
+     *
+     * @throws StoreLockedException when another process, or another store in this JVM, has the directory open
+     */
     public static FileConversationStore open(Path directory) {
         return builder(directory).build();
     }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * not fsync: {@link #theSameScenariosFailAStoreThatDoesNotFsync()} proves the test can fail.
  */
 class PowerLossTest {
-    static final List<String> IDS = List.of("a", "support/42", "long-" + "x".repeat(300)); // the last: a shortened name
+    static final List<String> IDS = List.of("a", "support/42", "long-" + "x".repeat(700)); // a shortened name, a header over 512 bytes
     static final List<String> KEYS = List.of("summary", "turn");
     static final int MIN_CRASH_POINTS = 1_000;
 
@@ -242,7 +242,7 @@ class PowerLossTest {
                         }
                     }
                 } catch (RuntimeException e) {
-                    return "conversation '" + id + "' does not open: " + e;
+                    return "conversation '" + summary(id) + "' does not open: " + e;
                 }
                 List<Op> pending = uncertain.getOrDefault(id, new ArrayList<>());
                 int match = -1;
