@@ -1,20 +1,19 @@
 package dev.llamakit.memory.store;
 
+import dev.llamakit.client.LlamaException;
 import dev.llamakit.memory.ConversationStore;
 import dev.llamakit.memory.Transcript;
 import dev.llamakit.memory.TranscriptEntry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,21 +55,25 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Guarantees</h2>
  * <ul>
- *   <li><b>Atomic appends.</b> An append is written with one write of complete lines and then forced to disk
- *       ({@link FileChannel#force(boolean) force(false)}) before it returns; a record counts only once its
- *       newline is on disk and its checksum matches, so a crash mid-write loses at most that append, whole, and
- *       never touches earlier lines.</li>
- *   <li><b>Torn tails are repaired.</b> When a file ends in a partial or unparsable record, loading logs a WARN
- *       naming the file and the byte offset, ignores it, and the next write first truncates the file back to the
- *       last good record, so new records are never glued to the torn bytes.</li>
+ *   <li><b>Durable, atomic appends.</b> An append is written as one line with one write and then forced to disk
+ *       ({@link FileChannel#force(boolean) force(false)}) before it returns; a new file gets its header forced
+ *       first and its directory forced after, and the directory (with its ancestors) is forced when the store
+ *       opens. A record counts only once its newline is on disk and its checksum matches, so a crash, even a
+ *       power cut, loses at most the append in flight, whole, and never an acknowledged one.</li>
+ *   <li><b>Torn tails are repaired, valid records never cut.</b> When a file ends in a partial record or one whose
+ *       checksum fails, loading logs a WARN naming the file and the byte offset, ignores it, and the next write
+ *       first truncates the file back to the last good record. A line whose checksum is valid but that does not
+ *       parse is corruption, not a torn write; valid records past the known end mean another writer
+ *       ({@link ConcurrentWriterException}): neither is ever truncated.</li>
  *   <li><b>Damage is never hidden.</b> A bad record <em>followed by</em> good ones is not a torn write: that
  *       conversation fails with a {@link CorruptTranscriptException} naming the file, line and byte offset, and
  *       the file is left unchanged. Other conversations keep working.</li>
- *   <li><b>Concurrency.</b> Thread-safe; operations on one conversation are serialized by a per-conversation lock,
- *       different conversations proceed in parallel. A conversation's file is held open with an exclusive
- *       {@link FileLock} while this store has it open (at most {@code maxOpenFiles} at a time, the least recently
- *       used closed first), so a second process or store cannot write it at the same time: it gets an
- *       {@link IllegalStateException}. Use one store per directory in a JVM.</li>
+ *   <li><b>One writer.</b> Thread-safe; operations on one conversation are serialized by a per-conversation lock,
+ *       different conversations proceed in parallel. The store holds an exclusive {@link FileLock} on a
+ *       {@code LOCK} file in its directory from open to close (as LevelDB and RocksDB do), and on each conversation
+ *       file it has open: a second process, or a second store on the same directory in this JVM, is refused with
+ *       a {@link StoreLockedException}. Every file goes through one JVM-wide registry, so the store never opens a
+ *       second channel on a locked file (closing it would release the process's lock).</li>
  *   <li><b>Cheap reads.</b> Opening a conversation reads its file once (validating every record) and keeps its
  *       next {@code seq}, its valid length, its state values and the offset of every append; appends never re-read
  *       the file, and {@link #loadLast} reads only the appends that hold the last entries.</li>
@@ -78,12 +81,15 @@ import org.slf4j.LoggerFactory;
  * With {@code fsync} off, a crash of the process loses nothing the OS already has, but a crash of the machine can
  * lose recent appends (and, on some file systems, leave garbage that the next load reports).
  *
- * <p>When a write fails with an I/O error the store cuts the file back to its last good record (or, if even that
- * fails, forgets its cached view and re-reads the file next time) and throws {@link UncheckedIOException}.
+ * <p>When a write fails with an I/O error the store cuts the file back to its last good record (when the failed
+ * write had started), forgets its cached view so that the next access re-reads the file, and throws
+ * {@link UncheckedIOException}.
  */
 public final class FileConversationStore implements ConversationStore {
     /** The default number of conversation files kept open at once. */
     public static final int DEFAULT_MAX_OPEN_FILES = 128;
+    /** The file in the directory that the store holds locked while it is open. */
+    public static final String LOCK_FILE = "LOCK";
 
     private static final Logger LOG = LoggerFactory.getLogger(FileConversationStore.class);
 
@@ -92,6 +98,7 @@ public final class FileConversationStore implements ConversationStore {
     private final int maxOpenFiles;
     private final ConcurrentHashMap<String, ConversationFile> files = new ConcurrentHashMap<>();
     private final AtomicLong ticks = new AtomicLong();
+    private final OpenFiles.Handle directoryLock;
     private volatile boolean closed;
 
     private FileConversationStore(Builder b) {
@@ -106,9 +113,45 @@ public final class FileConversationStore implements ConversationStore {
         if (!Files.isWritable(directory)) {
             throw new IllegalArgumentException("the conversation directory " + directory + " is not writable");
         }
+        this.directoryLock = lockDirectory();
     }
 
-    /** A store in {@code directory} (created if missing), with fsync on. */
+    /**
+     * Takes the directory's {@code LOCK} file (writing this process's id into it, for the message another process
+     * gets), then forces the directory and its ancestors: whatever an earlier run created and did not force (the
+     * directory itself, a file left empty or unforced by a crash) is durable before this store builds on it.
+     */
+    private OpenFiles.Handle lockDirectory() {
+        Path file = directory.resolve(LOCK_FILE);
+        OpenFiles.Handle handle;
+        try {
+            handle = OpenFiles.open(file, true, true, "the conversation directory " + directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the lock file " + file, e);
+        }
+        try {
+            FileChannel channel = handle.channel();
+            ByteBuffer pid = ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII));
+            channel.truncate(0);
+            while (pid.hasRemaining()) {
+                channel.write(pid, pid.position());
+            }
+            if (fsync) {
+                DirectorySync.syncWithAncestors(directory);
+            }
+            return handle;
+        } catch (IOException | RuntimeException e) {
+            handle.close();
+            throw e instanceof RuntimeException r ? r
+                    : new UncheckedIOException("cannot prepare the conversation directory " + directory, (IOException) e);
+        }
+    }
+
+    /**
+     * A store in {@code directory} (created if missing), with fsync on.
+     *
+     * @throws StoreLockedException when another process, or another store in this JVM, has the directory open
+     */
     public static FileConversationStore open(Path directory) {
         return builder(directory).build();
     }
@@ -219,6 +262,7 @@ public final class FileConversationStore implements ConversationStore {
             }
         }
         files.clear();
+        directoryLock.close();
     }
 
     @Override
@@ -243,7 +287,7 @@ public final class FileConversationStore implements ConversationStore {
         boolean interrupted = Thread.interrupted();
         try {
             return action.apply(file);
-        } catch (UncheckedIOException | IllegalStateException | CorruptTranscriptException e) {
+        } catch (UncheckedIOException | IllegalStateException | LlamaException e) {
             file.release();
             throw e;
         } finally {
@@ -295,26 +339,22 @@ public final class FileConversationStore implements ConversationStore {
         }
     }
 
+    /** The id in a file's header, read through the registry (sharing the channel if the file is open). */
     private Optional<String> readHeaderId(Path path) {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (OpenFiles.Handle handle = OpenFiles.open(path, false, false, "conversation file " + path)) {
+            if (handle == null) {
+                return Optional.empty();
+            }
+            FileChannel channel = handle.channel();
             LineReader.RawLine first = new LineReader(channel, 0, channel.size()).next();
             if (first == null || !first.terminated()) {
                 return Optional.empty();
             }
             RecordFormat.Line line = RecordFormat.decode(first.bytes());
             return RecordFormat.HEADER.equals(line.type()) ? Optional.ofNullable(line.id()) : Optional.empty();
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | StoreLockedException e) {
             LOG.debug("cannot read the header of {}: {}", path, e.toString());
             return Optional.empty();
-        }
-    }
-
-    private static void syncDirectory(Path directory) {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not possible on every platform (Windows); the file's own data is forced regardless
-            LOG.debug("cannot fsync directory {}: {}", directory, e.toString());
         }
     }
 
@@ -329,9 +369,13 @@ public final class FileConversationStore implements ConversationStore {
         /** Closed by eviction or {@link FileConversationStore#close()}: acquire a new one. */
         boolean released;
 
+        /** The file, shared through the JVM-wide registry and locked; null until opened. */
+        private OpenFiles.Handle handle;
         private FileChannel channel;
-        private FileLock fileLock;
+        /** This store created the file: its directory is forced after its first write. */
         private boolean createdHere;
+        /** Whatever the file held when opened has been forced (an earlier process may have left it unforced). */
+        private boolean forced;
         /** The length of the valid prefix of the file. */
         private long committed;
         /** The number of lines in the valid prefix. */
@@ -355,29 +399,30 @@ public final class FileConversationStore implements ConversationStore {
             checkNumbering(batch); // before creating a file for entries that would be rejected
             if (!exists) {
                 openFile(true);
-                checkNumbering(batch); // another process may have created it meanwhile
+                checkNumbering(batch);
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            boolean header = !hasHeader;
-            if (header) {
-                out.writeBytes(RecordFormat.encode(RecordFormat.Line.header(id, Instant.now())));
-            }
-            long batchStart = committed + out.size();
-            if (!batch.isEmpty()) {
-                out.writeBytes(RecordFormat.encode(RecordFormat.Line.entries(batch)));
-            }
-            if (out.size() == 0) {
+            writeHeader();
+            if (batch.isEmpty()) {
+                ensureForced();
                 return;
             }
-            write(out.toByteArray());
-            if (header) {
+            long batchStart = committed;
+            write(RecordFormat.encode(RecordFormat.Line.entries(batch)));
+            lines++;
+            index(nextSeq, batchStart, lines);
+            nextSeq += batch.size();
+        }
+
+        /**
+         * Writes the header of a file that has none, as a write of its own: every later write is then exactly one
+         * line, so a power cut that keeps some of a write's pages and not others can only leave a torn last line,
+         * never a damaged line followed by a valid one.
+         */
+        private void writeHeader() {
+            if (!hasHeader) {
+                write(RecordFormat.encode(RecordFormat.Line.header(id, Instant.now())));
                 hasHeader = true;
                 lines++;
-            }
-            if (!batch.isEmpty()) {
-                lines++;
-                index(nextSeq, batchStart, lines);
-                nextSeq += batch.size();
             }
         }
 
@@ -394,19 +439,11 @@ public final class FileConversationStore implements ConversationStore {
         void putState(String key, String value) {
             openFile(true);
             if (value.equals(state.get(key))) {
-                return; // already durable
+                ensureForced(); // stored, and durable once forced (an earlier process may not have)
+                return;
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            boolean header = !hasHeader;
-            if (header) {
-                out.writeBytes(RecordFormat.encode(RecordFormat.Line.header(id, Instant.now())));
-            }
-            out.writeBytes(RecordFormat.encode(RecordFormat.Line.state(key, value)));
-            write(out.toByteArray());
-            if (header) {
-                hasHeader = true;
-                lines++;
-            }
+            writeHeader();
+            write(RecordFormat.encode(RecordFormat.Line.state(key, value)));
             lines++;
             state.put(key, value);
         }
@@ -476,70 +513,38 @@ public final class FileConversationStore implements ConversationStore {
         }
 
         /**
-         * Opens the file (creating it when {@code create}) and reads it once; false when it does not exist and
-         * was not to be created.
+         * Opens the file (creating it when {@code create}) through the registry, locks it and reads it once; false
+         * when it does not exist and was not to be created.
          */
         private boolean openFile(boolean create) {
-            if (channel != null) {
+            if (handle != null) {
                 return true;
             }
-            boolean existed = Files.exists(path);
-            if (!existed && !create) {
-                return false;
-            }
-            FileChannel ch;
+            OpenFiles.Handle h;
             try {
-                ch = create
-                        ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE)
-                        : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            } catch (NoSuchFileException e) {
-                return false;
+                h = OpenFiles.open(path, create, true, "conversation file " + path);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open conversation file " + path, e);
             }
+            if (h == null) {
+                return false;
+            }
             boolean ok = false;
             try {
-                FileLock lk = lockFile(ch);
-                try {
-                    scan(ch);
-                    ok = true;
-                } finally {
-                    if (!ok && lk != null) {
-                        lk.release();
-                    }
-                }
-                channel = ch;
-                fileLock = lk;
-                createdHere = !existed;
+                scan(h.channel());
+                handle = h;
+                channel = h.channel();
+                createdHere = h.created();
+                forced = h.created();
+                ok = true;
                 return true;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read conversation file " + path, e);
             } finally {
                 if (!ok) {
                     reset();
-                    try {
-                        ch.close();
-                    } catch (IOException e) {
-                        LOG.debug("cannot close {}", path, e);
-                    }
+                    h.close();
                 }
-            }
-        }
-
-        private FileLock lockFile(FileChannel ch) {
-            try {
-                FileLock lk = ch.tryLock();
-                if (lk == null) {
-                    throw new IllegalStateException("conversation file " + path + " is locked by another process; "
-                            + "a conversation has one writer at a time");
-                }
-                return lk;
-            } catch (OverlappingFileLockException e) {
-                throw new IllegalStateException("conversation file " + path + " is open in another "
-                        + "FileConversationStore of this JVM; use one store per directory", e);
-            } catch (IOException e) {
-                LOG.warn("cannot lock conversation file {} ({}); make sure only one process writes it", path, e.toString());
-                return null;
             }
         }
 
@@ -567,6 +572,12 @@ public final class FileConversationStore implements ConversationStore {
                 RecordFormat.Line line;
                 try {
                     line = RecordFormat.decode(raw.bytes());
+                } catch (RecordFormat.UnreadableRecordException e) {
+                    if (badReason != null) {
+                        throw corrupt(badLine, badOffset, badReason + ", and a checksummed record follows it, so it "
+                                + "is not a write torn by a crash");
+                    }
+                    throw corrupt(lineNo, raw.offset(), e.getMessage() + "; a torn write never has a valid checksum");
                 } catch (IllegalArgumentException e) {
                     if (badReason == null) {
                         badLine = lineNo;
@@ -648,18 +659,25 @@ public final class FileConversationStore implements ConversationStore {
             return list;
         }
 
-        /** Writes complete lines in one write at the end of the valid prefix, then forces them to disk. */
+        /**
+         * Writes one line at the end of the valid prefix, then forces it to disk (and, for a file this store
+         * created, its directory). Bytes past the valid prefix are cut first, but only when they hold no valid
+         * record: a torn write, or the remains of a failed one.
+         */
         private void write(byte[] bytes) {
+            boolean writing = false;
             try {
                 long size = channel.size();
                 if (size < committed) {
-                    release();
-                    throw new IllegalStateException("conversation file " + path + " shrank from " + committed + " to "
-                            + size + " bytes while open: another program changed it");
+                    throw new ConcurrentWriterException(path, "conversation file " + path + " shrank from " + committed
+                            + " to " + size + " bytes while open: another program changed it; nothing was written");
                 }
+                ensureForcedOrThrow();
                 if (size > committed) {
+                    checkTail(size);
                     channel.truncate(committed); // a torn tail, or the remains of a failed write
                 }
+                writing = true;
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 long position = committed;
                 while (buffer.hasRemaining()) {
@@ -668,25 +686,71 @@ public final class FileConversationStore implements ConversationStore {
                 if (fsync) {
                     channel.force(false);
                     if (createdHere) {
-                        syncDirectory(directory);
+                        DirectorySync.sync(directory);
                     }
                 }
                 createdHere = false;
                 committed += bytes.length;
             } catch (IOException e) {
-                boolean undone = false;
-                try {
-                    channel.truncate(committed);
-                    if (fsync) {
-                        channel.force(false);
+                boolean undone = !writing;
+                if (writing) {
+                    try {
+                        channel.truncate(committed);
+                        if (fsync) {
+                            channel.force(false);
+                        }
+                        undone = true;
+                    } catch (IOException again) {
+                        e.addSuppressed(again);
                     }
-                    undone = true;
-                } catch (IOException again) {
-                    e.addSuppressed(again);
-                    release(); // the next use re-reads the file, whatever it holds
                 }
+                release(); // the next use re-reads the file, whatever it holds
                 throw new UncheckedIOException("cannot write to conversation file " + path
                         + (undone ? "; nothing was stored" : "; the write may or may not have been stored"), e);
+            }
+        }
+
+        /** Forces what the file held when opened, once, before anything is built on it or acknowledged. */
+        private void ensureForced() {
+            try {
+                ensureForcedOrThrow();
+            } catch (IOException e) {
+                release();
+                throw new UncheckedIOException("cannot force conversation file " + path + " to disk", e);
+            }
+        }
+
+        private void ensureForcedOrThrow() throws IOException {
+            if (fsync && !forced) {
+                channel.force(false);
+            }
+            forced = true;
+        }
+
+        /**
+         * Refuses to cut the bytes past the valid prefix when they hold a record with a valid checksum: that was
+         * not torn by a crash but written by someone else.
+         */
+        private void checkTail(long size) throws IOException {
+            LineReader reader = new LineReader(channel, committed, size);
+            long lineNo = lines;
+            LineReader.RawLine raw;
+            while ((raw = reader.next()) != null) {
+                lineNo++;
+                if (!raw.terminated()) {
+                    return;
+                }
+                try {
+                    RecordFormat.decode(raw.bytes());
+                } catch (RecordFormat.UnreadableRecordException e) {
+                    throw corrupt(lineNo, raw.offset(), e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    continue; // torn or garbage
+                }
+                throw new ConcurrentWriterException(path, "conversation file " + path + " has a valid record at line "
+                        + lineNo + " (byte offset " + raw.offset() + "), past the " + committed + " bytes this store "
+                        + "wrote or read: another program is writing this conversation at the same time. Nothing "
+                        + "was cut off and nothing was written; make sure one process writes the directory");
             }
         }
 
@@ -712,17 +776,13 @@ public final class FileConversationStore implements ConversationStore {
             state.clear();
         }
 
-        /** Closes the file (releasing its lock); this object is then unusable. */
+        /** Closes the file (releasing its lock once nobody else in the JVM reads it); this object is then unusable. */
         void release() {
             released = true;
-            if (channel != null) {
-                try {
-                    channel.close(); // releases the FileLock too
-                } catch (IOException e) {
-                    LOG.warn("cannot close conversation file {}: {}", path, e.toString());
-                }
+            if (handle != null) {
+                handle.close();
+                handle = null;
                 channel = null;
-                fileLock = null;
             }
         }
 

@@ -3,7 +3,9 @@ package dev.llamakit.memory.store;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +44,8 @@ import java.util.zip.CRC32C;
  * </pre>
  * The checksum covers the line's bytes up to (not including) {@code ,"crc":"}, followed by a closing brace: the
  * object as it was before the checksum was added. A line is valid only when it ends with a newline, its checksum
- * matches, and it parses. Internal to the store.
+ * matches, and it parses. A line whose checksum matches but that does not parse is not a torn write: it is
+ * corruption ({@link UnreadableRecordException}). Internal to the store.
  */
 final class RecordFormat {
     static final int VERSION = 1;
@@ -55,7 +58,20 @@ final class RecordFormat {
     private static final int CRC_SUFFIX_LENGTH = CRC_PREFIX.length + 8 + 2;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /**
+     * Jackson's default read limits (a 20,000,000-character string, ...) guard against hostile input; these are
+     * our own checksummed records, and a message holding a large image or tool result must stay readable.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNameLength(Integer.MAX_VALUE)
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .maxDocumentLength(-1)
+                    .build())
+            .build();
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
             // additive fields of a later 1.x writer are ignored; an unknown record type or version is an error
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             // emoji and other supplementary characters as UTF-8, not as escaped surrogate pairs; a lone surrogate
@@ -64,6 +80,13 @@ final class RecordFormat {
             .build();
 
     private RecordFormat() {
+    }
+
+    /** A line whose checksum matches but that is not a record this version can read: corruption, never torn. */
+    static final class UnreadableRecordException extends IllegalArgumentException {
+        UnreadableRecordException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** One line of a conversation file; which fields are set depends on {@code type}. */
@@ -254,6 +277,11 @@ final class RecordFormat {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a conversation record as JSON", e);
         }
+        return seal(json);
+    }
+
+    /** A JSON object's bytes (ending in '}') with its checksum added, as a line. */
+    static byte[] seal(byte[] json) {
         // json ends with '}': the checksum covers exactly these bytes
         CRC32C crc = new CRC32C();
         crc.update(json, 0, json.length);
@@ -276,7 +304,8 @@ final class RecordFormat {
     /**
      * Reads one line (without its newline).
      *
-     * @throws IllegalArgumentException when the checksum is missing or wrong, or the line is not a record
+     * @throws UnreadableRecordException when the checksum matches but the record cannot be read
+     * @throws IllegalArgumentException when the checksum is missing or wrong (a torn or damaged line)
      */
     static Line decode(byte[] bytes) {
         int n = bytes.length;
@@ -306,14 +335,16 @@ final class RecordFormat {
         byte[] json = new byte[suffix + 1];
         System.arraycopy(bytes, 0, json, 0, suffix);
         json[suffix] = '}';
+        Line line;
         try {
-            Line line = MAPPER.readValue(json, Line.class);
-            if (line == null || line.type() == null || line.v() == null) {
-                throw new IllegalArgumentException("record has no type or version");
-            }
-            return line;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+            line = MAPPER.readValue(json, Line.class);
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableRecordException("its checksum is valid but it cannot be read ("
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")", e);
         }
+        if (line == null || line.type() == null || line.v() == null) {
+            throw new UnreadableRecordException("its checksum is valid but it has no type or version", null);
+        }
+        return line;
     }
 }

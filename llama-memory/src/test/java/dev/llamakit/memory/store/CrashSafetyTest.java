@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -237,6 +238,55 @@ class CrashSafetyTest {
         try (FileConversationStore store = FileConversationStore.open(renamed)) {
             assertThatThrownBy(() -> store.load("someone-else")).isInstanceOf(CorruptTranscriptException.class)
                     .hasMessageContaining("holds conversation 'crash/test'");
+        }
+    }
+
+    @Test
+    void validRecordsPastTheEndTheStoreKnowsAreAnotherWriterAndAreNeverCut() throws IOException {
+        Path dir = tmp.resolve("two-writers");
+        try (FileConversationStore store = FileConversationStore.builder(dir).fsync(false).build()) {
+            store.append(ID, ALL.subList(0, 4));
+            Path file = store.fileOf(ID);
+            // another program, one that ignores the lock, appends the next record behind the store's back
+            Files.write(file, RecordFormat.encode(RecordFormat.Line.entries(ALL.subList(4, 6))), StandardOpenOption.APPEND);
+            byte[] written = Files.readAllBytes(file);
+            assertThatThrownBy(() -> store.append(ID, ALL.subList(4, 8)))
+                    .isInstanceOfSatisfying(ConcurrentWriterException.class, e -> assertThat(e.file()).isEqualTo(file))
+                    .hasMessageContaining("line 3").hasMessageContaining("another program is writing this conversation");
+            assertThat(Files.readAllBytes(file)).as("nothing was cut off or written").isEqualTo(written);
+            // the next access reads the file again: the other writer's record is part of the conversation
+            assertThat(store.load(ID).entries()).isEqualTo(ALL.subList(0, 6));
+        }
+    }
+
+    @Test
+    void aLastLineWithAValidChecksumThatDoesNotParseIsCorruptionNotATornWrite() throws IOException {
+        Path file = writeSample(tmp.resolve("original"), false);
+        byte[] full = Files.readAllBytes(file);
+        String name = file.getFileName().toString();
+        byte[] unreadable = RecordFormat.seal("{\"v\":1,\"type\":\"entries\",\"first\":8,\"entries\":[{\"seq\":8,\"at\":oops}]}"
+                .getBytes(StandardCharsets.UTF_8));
+        byte[] damaged = concat(full, unreadable);
+        Path dir = copyCut(damaged, damaged.length, name);
+        try (FileConversationStore store = FileConversationStore.builder(dir).fsync(false).build()) {
+            assertThatThrownBy(() -> store.load(ID))
+                    .isInstanceOfSatisfying(CorruptTranscriptException.class, e -> {
+                        assertThat(e.line()).isEqualTo(5);
+                        assertThat(e.byteOffset()).isEqualTo(full.length);
+                    })
+                    .hasMessageContaining("checksum is valid but it cannot be read");
+            assertThatThrownBy(() -> store.append(ID, ALL.subList(0, 1))).isInstanceOf(CorruptTranscriptException.class);
+        }
+        assertThat(Files.readAllBytes(dir.resolve(name))).as("the record is kept").isEqualTo(damaged);
+
+        // the same record past the end while the store has the file open: also corruption, also kept
+        Path live = tmp.resolve("live");
+        try (FileConversationStore store = FileConversationStore.builder(live).fsync(false).build()) {
+            store.append(ID, ALL.subList(0, 4));
+            Files.write(store.fileOf(ID), unreadable, StandardOpenOption.APPEND);
+            assertThatThrownBy(() -> store.append(ID, ALL.subList(4, 8))).isInstanceOf(CorruptTranscriptException.class)
+                    .hasMessageContaining("line 3");
+            assertThat(Files.readAllBytes(store.fileOf(ID))).endsWith(unreadable);
         }
     }
 

@@ -42,9 +42,7 @@ class FileConversationStoreTest {
             Path file = store.fileOf(id);
             assertThat(file.getParent()).isEqualTo(store.directory());
             assertThat(file.getFileName().toString()).matches("[a-z0-9_%A-F~-]+\\.jsonl");
-            try (Stream<Path> files = Files.list(dir)) {
-                assertThat(files.toList()).containsExactly(file);
-            }
+            assertThat(Samples.filesIn(dir)).containsExactly(file);
             assertThat(store.conversationIds()).containsExactly(id);
         }
         try (FileConversationStore store = FileConversationStore.open(dir)) {
@@ -175,9 +173,7 @@ class FileConversationStoreTest {
         try (FileConversationStore store = FileConversationStore.open(dir)) {
             assertThatThrownBy(() -> store.append("new", Samples.chat(3, 2))).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("next is 0");
-            try (Stream<Path> files = Files.list(dir)) {
-                assertThat(files).isEmpty();
-            }
+            assertThat(Samples.filesIn(dir)).isEmpty();
             store.append("new", Samples.chat(0, 2));
             assertThat(store.load("new").size()).isEqualTo(2);
         }
@@ -214,9 +210,7 @@ class FileConversationStoreTest {
             assertThat(store.loadLast("ghost", 5)).isEmpty();
             assertThat(store.getState("ghost", "k")).isEmpty();
             assertThat(store.conversationIds()).isEmpty();
-            try (Stream<Path> files = Files.list(dir)) {
-                assertThat(files).isEmpty();
-            }
+            assertThat(Samples.filesIn(dir)).isEmpty();
             store.putState("ghost", "k", "v");
             assertThat(store.conversationIds()).containsExactly("ghost");
             assertThat(store.load("ghost").isEmpty()).isTrue();
@@ -224,16 +218,46 @@ class FileConversationStoreTest {
     }
 
     @Test
-    void aSecondStoreCannotOpenAConversationTheFirstHoldsUntilItIsClosed() {
+    void aSecondStoreOnTheSameDirectoryInThisJvmIsRefusedUntilTheFirstCloses() {
+        // one writer per directory; the OS side (another process) is checked by StoreLockTest
         FileConversationStore first = FileConversationStore.open(dir);
         first.append("c", Samples.chat(0, 2));
+        assertThatThrownBy(() -> FileConversationStore.open(dir.resolve("x/..")))
+                .isInstanceOfSatisfying(StoreLockedException.class, e -> assertThat(e.path()).isEqualTo(dir.resolve("LOCK")))
+                .hasMessageContaining("conversation directory " + dir).hasMessageContaining("use one store per directory");
+        first.append("c", Samples.chat(2, 2));
+        first.close();
         try (FileConversationStore second = FileConversationStore.open(dir)) {
-            assertThatThrownBy(() -> second.append("c", Samples.chat(2, 2))).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("one store per directory");
-            second.append("d", Samples.chat(0, 1)); // other conversations are fine
-            first.close();
-            second.append("c", Samples.chat(2, 2));
-            assertThat(second.load("c").entries()).isEqualTo(Samples.chat(0, 4));
+            second.append("c", Samples.chat(4, 2));
+            assertThat(second.load("c").entries()).isEqualTo(Samples.chat(0, 6));
+        }
+    }
+
+    @Test
+    void messagesBeyondJacksonsDefaultStringLimitRoundTripAndAreNeverDropped() {
+        // Jackson refuses strings over 20,000,000 characters by default; a data-URL image or a tool result can be
+        // bigger, and its record (with a valid checksum) must neither be unreadable nor be cut as a torn write
+        String image = "data:image/png;base64," + "iVBORw0KGgo".repeat(2_000_000);
+        String rows = "{\"rows\":\"" + "r".repeat(21_000_000) + "\"}";
+        List<TranscriptEntry> big = List.of(
+                TranscriptEntry.of(0, new dev.llamakit.chat.UserMessage(List.of(dev.llamakit.chat.ContentPart.text("What is this?"),
+                        dev.llamakit.chat.ContentPart.imageUrl(image))), Samples.T),
+                TranscriptEntry.of(1, Message.tool("call-1", rows), Samples.T));
+        try (FileConversationStore store = FileConversationStore.open(dir)) {
+            store.append("big", big.subList(0, 1));
+            store.append("big", big.subList(1, 2));
+        }
+        try (Samples.Capture log = Samples.captureLog();
+             FileConversationStore store = FileConversationStore.open(dir)) {
+            List<TranscriptEntry> loaded = store.load("big").entries();
+            assertThat(loaded.size()).isEqualTo(2);
+            assertThat(loaded.equals(big)).as("both large entries read back unchanged").isTrue();
+            assertThat(log.warnings()).isEmpty();
+            store.append("big", Samples.chat(2, 1));
+        }
+        try (FileConversationStore store = FileConversationStore.open(dir)) {
+            assertThat(store.load("big").size()).isEqualTo(3);
+            assertThat(store.loadLast("big", 2).get(0).message().text()).isEqualTo(rows);
         }
     }
 
@@ -256,10 +280,9 @@ class FileConversationStoreTest {
                     store.putState("conv-" + c, "round", Integer.toString(round));
                 }
             }
-            // another store can open an evicted conversation: its lock was released
-            try (FileConversationStore other = FileConversationStore.open(dir)) {
-                assertThat(other.load("conv-0").entries()).isEqualTo(Samples.chat(0, 10));
-            }
+            // an evicted conversation's file is closed (and its lock released)
+            assertThat(OpenFiles.isOpen(store.fileOf("conv-0"))).isFalse();
+            assertThat(OpenFiles.isOpen(store.fileOf("conv-5"))).isTrue();
             for (int c = 0; c < 6; c++) {
                 assertThat(store.load("conv-" + c).entries()).isEqualTo(Samples.chat(0, 10));
                 assertThat(store.getState("conv-" + c, "round")).contains("4");

@@ -55,6 +55,13 @@ final class Samples {
         return list;
     }
 
+    /** The files in a store's directory, without its {@code LOCK} file. */
+    static List<java.nio.file.Path> filesIn(java.nio.file.Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            return files.filter(f -> !f.getFileName().toString().equals(FileConversationStore.LOCK_FILE)).toList();
+        }
+    }
+
     /** Captures the store's log events until {@link Capture#close()}. */
     static Capture captureLog() {
         return new Capture();
