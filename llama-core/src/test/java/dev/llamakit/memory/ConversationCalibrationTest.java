@@ -40,14 +40,13 @@ class ConversationCalibrationTest {
 
     /** A server whose tokenizer counts {@code factor} times the raw estimate, and which rejects prompts over {@code limit}. */
     ChatModel server(double factor, int limit, AtomicInteger rejections) {
-        TokenCounter truth = new EstimatingTokenCounter();
-        truth.restoreCalibration(factor);
+        TokenCounter raw = new EstimatingTokenCounter();
         return request -> {
             requests.add(request);
             List<Message> counted = new ArrayList<>(request.messages());
             request.tools().forEach(t -> counted.add(new SystemMessage(t.name() + " " + t.description().orElse("") + " "
                     + t.parametersSchema().orElse(""))));
-            int prompt = truth.count(counted);
+            int prompt = (int) Math.round(raw.count(counted) * factor);
             if (prompt > limit) {
                 rejections.incrementAndGet();
                 String message = "This model's maximum context length is " + limit + " tokens. However, you requested " + prompt
@@ -76,7 +75,7 @@ class ConversationCalibrationTest {
             List<List<TranscriptEntry>> units = input.transcript().units();
             int start = units.size() - 1;
             while (start > 0) {
-                int t = TranscriptUnit.of(units.get(start - 1), input.tokens()).tokens();
+                int t = input.tokens().count(units.get(start - 1).stream().map(TranscriptEntry::message).toList());
                 if (t > room) {
                     break;
                 }
