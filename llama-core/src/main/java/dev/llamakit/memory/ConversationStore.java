@@ -12,11 +12,25 @@ import java.util.Set;
 public interface ConversationStore extends AutoCloseable {
 
     /**
-     * Appends entries to a conversation (creating it). Their {@code seq} must continue the stored transcript.
+     * Appends entries to a conversation (creating it). Their {@code seq} must continue the stored transcript: this
+     * is the store's optimistic-concurrency check, so two writers that both read the transcript up to the same
+     * entry cannot both append after it.
      *
-     * @throws IllegalArgumentException when the numbering does not continue the stored transcript
+     * @throws ConversationConflictException when the numbering does not continue the stored transcript (another
+     *     writer appended first); nothing is stored then
      */
     void append(String conversationId, List<TranscriptEntry> entries);
+
+    /**
+     * The seq of the conversation's last entry, {@code -1} when it has none (or does not exist). A writer compares
+     * it with the last seq it has seen before doing anything costly (a {@link Conversation} does so before calling
+     * the model). The default reads {@code loadLast(conversationId, 1)}; stores that know their head cheaply
+     * override it.
+     */
+    default long head(String conversationId) {
+        List<TranscriptEntry> last = loadLast(conversationId, 1);
+        return last.isEmpty() ? -1 : last.get(last.size() - 1).seq();
+    }
 
     /** The whole transcript (empty for an unknown id). */
     Transcript load(String conversationId);

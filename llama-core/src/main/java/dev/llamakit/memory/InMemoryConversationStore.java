@@ -21,12 +21,23 @@ public final class InMemoryConversationStore implements ConversationStore {
         synchronized (list) {
             long next = list.size();
             for (TranscriptEntry e : entries) {
-                if (e.seq() != next++) {
-                    throw new IllegalArgumentException("entry seq " + e.seq() + " does not continue conversation '"
-                            + conversationId + "' (next is " + list.size() + ")");
+                if (e.seq() != next) {
+                    throw new ConversationConflictException(conversationId, e.seq(), next);
                 }
+                next++;
             }
             list.addAll(entries);
+        }
+    }
+
+    @Override
+    public long head(String conversationId) {
+        List<TranscriptEntry> list = transcripts.get(conversationId);
+        if (list == null) {
+            return -1;
+        }
+        synchronized (list) {
+            return list.size() - 1L;
         }
     }
 

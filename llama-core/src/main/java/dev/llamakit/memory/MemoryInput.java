@@ -10,6 +10,11 @@ import java.util.Optional;
  * What a memory strategy chooses from: the conversation's id, its system message (if any), the whole
  * transcript (whose last entry is the user turn being answered), the token budget, the token counter, and the
  * strategy's persisted state.
+ *
+ * <p>{@code system} is the request's one system message: the system prompt given here with the transcript's
+ * {@linkplain Transcript#systemEntries() system entries} folded in ({@link Transcript#systemMessage(SystemMessage)}),
+ * so a strategy that sends {@link #system()} first and works on {@link Transcript#units()} never sends a system
+ * message further down, and loses no instruction the caller recorded.
  */
 public record MemoryInput(String conversationId, SystemMessage system, Transcript transcript, ContextBudget budget,
                           TokenCounter tokens, StrategyState state) {
@@ -19,6 +24,7 @@ public record MemoryInput(String conversationId, SystemMessage system, Transcrip
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(state, "state");
+        system = transcript.systemMessage(system);
     }
 
     /** The user turn being answered: the transcript's last entry. */

@@ -2,6 +2,7 @@ package dev.llamakit.memory;
 
 import dev.llamakit.chat.AssistantMessage;
 import dev.llamakit.chat.Message;
+import dev.llamakit.chat.SystemMessage;
 import dev.llamakit.chat.ToolMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ public final class Transcript {
 
     private final List<TranscriptEntry> entries;
     private volatile List<List<TranscriptEntry>> units;
+    private volatile List<SystemMessage> systemEntries;
 
     private Transcript(List<TranscriptEntry> entries) {
         this.entries = entries;
@@ -80,29 +82,144 @@ public final class Transcript {
 
     /**
      * The entries that can go into a request, grouped so that a group is kept or dropped whole: an assistant
-     * message with tool calls together with the tool results that follow it; every other message alone.
+     * message with tool calls together with the tool results that follow it; every other message alone. This is the
+     * one grouping of a transcript: every strategy (and {@link TranscriptUnit}) works on it.
      * Left out, because a server would reject them: unanswered user turns, tool results that answer no call of the
      * assistant message they follow (or answer one a second time), and tool calls that did not get all their
-     * results (an interrupted tool loop).
+     * results (an interrupted tool loop). System entries are left out too: they are not sent where they stand but
+     * folded into the request's one system message ({@link #systemMessage(SystemMessage)}); they do not interrupt a
+     * tool block.
      */
     public List<List<TranscriptEntry>> units() {
         List<List<TranscriptEntry>> cached = units;
         if (cached == null) {
-            cached = computeUnits();
+            cached = group(0, Integer.MAX_VALUE);
             units = cached;
         }
         return cached;
     }
 
-    private List<List<TranscriptEntry>> computeUnits() {
+    /**
+     * The units of {@link #units()} that start after entry {@code seq}, in order (all of them when {@code seq} is
+     * negative). Reads only the entries after {@code seq}: a unit depends only on the entries from its first one on,
+     * so this is exactly the tail of {@link #units()}.
+     */
+    public List<List<TranscriptEntry>> unitsAfter(long seq) {
+        List<List<TranscriptEntry>> cached = units;
+        int from = (int) Math.max(0, Math.min(entries.size(), seq + 1));
+        if (cached != null) {
+            return cached.subList(firstStartingAt(cached, from), cached.size());
+        }
+        return group(from, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The units of {@link #units()} that hold an entry flagged {@code flag} and end before entry {@code beforeSeq},
+     * in order. Scans the flags of the entries before {@code beforeSeq} and groups only around the flagged ones.
+     */
+    public List<List<TranscriptEntry>> unitsFlagged(EntryFlag flag, long beforeSeq) {
+        java.util.Objects.requireNonNull(flag, "flag");
+        int end = (int) Math.max(0, Math.min(entries.size(), beforeSeq));
+        List<List<TranscriptEntry>> found = new ArrayList<>();
+        int lastStart = -1;
+        List<TranscriptEntry> unit = null;
+        for (int i = 0; i < end; i++) {
+            TranscriptEntry e = entries.get(i);
+            if (!e.has(flag) || e.has(EntryFlag.UNANSWERED)) {
+                continue;
+            }
+            int start = i;
+            while (start > 0 && isToolOrSystem(entries.get(start).message())) {
+                start--;
+            }
+            if (start != lastStart) {
+                lastStart = start;
+                List<List<TranscriptEntry>> grouped = group(start, 1);
+                unit = grouped.isEmpty() ? null : grouped.get(0);
+            }
+            if (unit != null && unit.contains(e) && unit.get(unit.size() - 1).seq() < beforeSeq
+                    && (found.isEmpty() || found.get(found.size() - 1) != unit)) {
+                found.add(unit);
+            }
+        }
+        return found;
+    }
+
+    private static boolean isToolOrSystem(Message m) {
+        return m instanceof ToolMessage || m instanceof SystemMessage;
+    }
+
+    private static int firstStartingAt(List<List<TranscriptEntry>> units, int from) {
+        int lo = 0;
+        int hi = units.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (units.get(mid).get(0).seq() < from) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * The system entries (a system message recorded into the conversation), in order; they are not sent where they
+     * stand but folded into the request's system message.
+     */
+    public List<SystemMessage> systemEntries() {
+        List<SystemMessage> cached = systemEntries;
+        if (cached == null) {
+            List<SystemMessage> found = new ArrayList<>();
+            for (TranscriptEntry e : entries) {
+                if (e.message() instanceof SystemMessage s && !e.has(EntryFlag.UNANSWERED)) {
+                    found.add(s);
+                }
+            }
+            cached = List.copyOf(found);
+            systemEntries = cached;
+        }
+        return cached;
+    }
+
+    /**
+     * The one system message of a request for this transcript: {@code head} (the conversation's system prompt, may
+     * be null) followed by the text of every {@linkplain #systemEntries() system entry}, in order, each after a blank
+     * line; {@code head} itself when there are none (null when there is nothing at all). Nothing a caller recorded is
+     * dropped, and a request never holds a second system message further down.
+     */
+    public SystemMessage systemMessage(SystemMessage head) {
+        List<SystemMessage> more = systemEntries();
+        if (more.isEmpty()) {
+            return head;
+        }
+        StringBuilder sb = new StringBuilder(head == null ? "" : head.text());
+        for (SystemMessage s : more) {
+            if (s.text().isBlank()) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append("\n\n");
+            }
+            sb.append(s.text());
+        }
+        return head != null && sb.length() == head.text().length() ? head : new SystemMessage(sb.toString());
+    }
+
+    /** Groups the entries from index {@code from} on into at most {@code limit} units (see {@link #units()}). */
+    private List<List<TranscriptEntry>> group(int from, int limit) {
         List<List<TranscriptEntry>> units = new ArrayList<>();
         List<TranscriptEntry> open = null;
         java.util.Set<String> unanswered = new java.util.HashSet<>();
-        for (TranscriptEntry e : entries) {
+        for (int i = from; i < entries.size(); i++) {
+            TranscriptEntry e = entries.get(i);
             Message m = e.message();
             if (e.has(EntryFlag.UNANSWERED)) {
                 open = null;
                 continue;
+            }
+            if (m instanceof SystemMessage) {
+                continue; // folded into the system message; does not close a tool block
             }
             if (m instanceof ToolMessage t) {
                 // only a result for a call of the open block that has no result yet can be sent
@@ -110,6 +227,9 @@ public final class Transcript {
                     open.add(e);
                 }
                 continue;
+            }
+            if (units.size() == limit) {
+                break;
             }
             open = null;
             List<TranscriptEntry> unit = new ArrayList<>(2);

@@ -74,6 +74,19 @@ public final class EstimatingTokenCounter implements TokenCounter {
         return ratio;
     }
 
+    @Override
+    public double calibration() {
+        return ratio;
+    }
+
+    /** Sets the ratio (clamped to 0.5–2.0); ignored when not a finite positive number. */
+    @Override
+    public synchronized void restoreCalibration(double ratio) {
+        if (Double.isFinite(ratio) && ratio > 0) {
+            this.ratio = Math.max(0.5, Math.min(2.0, ratio));
+        }
+    }
+
     private int scale(long raw) {
         return (int) Math.min(Integer.MAX_VALUE, Math.round(raw * ratio));
     }

@@ -30,4 +30,17 @@ public interface TokenCounter {
      */
     default void calibrate(List<? extends Message> messages, long reportedPromptTokens) {
     }
+
+    /**
+     * What this counter has learned from {@link #calibrate}, as a ratio of the server's counts to its raw estimate
+     * ({@code 1.0} for a counter that does not calibrate or has not been calibrated yet). A conversation stores it
+     * beside the transcript, so that a resumed conversation starts calibrated.
+     */
+    default double calibration() {
+        return 1.0;
+    }
+
+    /** Starts from a ratio saved from {@link #calibration()} (e.g. when a conversation is resumed); exact counters ignore it. */
+    default void restoreCalibration(double ratio) {
+    }
 }

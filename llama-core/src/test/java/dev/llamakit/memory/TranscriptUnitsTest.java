@@ -58,7 +58,7 @@ class TranscriptUnitsTest {
                 Message.tool("c2", "rain"),                      // 2: results may come in any order
                 Message.tool("c1", "sun"),                       // 3
                 Message.assistant("Paris: sun, Rome: rain."),    // 4
-                Message.system("a note"),                        // 5
+                Message.user("and Oslo?"),                       // 5
                 calls("c3"),                                     // 6
                 Message.tool("c3", "ok"));                       // 7
         assertThat(seqs(t)).containsExactly(List.of(0L), List.of(1L, 2L, 3L), List.of(4L), List.of(5L), List.of(6L, 7L));
@@ -116,7 +116,78 @@ class TranscriptUnitsTest {
                 calls("c1"),                                     // 4
                 unanswered("cut into the tool loop"),            // 5
                 Message.tool("c1", "late result"));              // 6: its block was closed by the unanswered turn
-        assertThat(seqs(t)).containsExactly(List.of(0L), List.of(2L), List.of(3L));
+        assertThat(seqs(t)).containsExactly(List.of(2L), List.of(3L));
+    }
+
+    @Test
+    void theIssueExampleKeepsOnlyTheResultThatAnswersTheCallOnce() {
+        // issue 14: user, calls(c1), tool(c9), tool(c1), tool(c1), assistant, user
+        Transcript t = transcript(Message.user("go"), calls("c1"), Message.tool("c9", "stray"), Message.tool("c1", "ok"),
+                Message.tool("c1", "again"), Message.assistant("done"), Message.user("next"));
+        assertThat(seqs(t)).containsExactly(List.of(0L), List.of(1L, 3L), List.of(5L), List.of(6L));
+        for (long after = -1; after < t.size(); after++) {
+            long a = after;
+            assertThat(t.unitsAfter(after).stream().map(u -> u.stream().map(TranscriptEntry::seq).toList()).toList()).isEqualTo(seqs(t).stream().filter(u -> u.get(0) > a).toList());
+        }
+    }
+
+    @Test
+    void systemEntriesAreFoldedIntoTheHeadSystemMessageAndNeverFormAUnit() {
+        Transcript t = transcript(
+                Message.system("Answer in French."),             // 0
+                Message.user("weather?"),                        // 1
+                calls("c1"),                                     // 2
+                Message.system("Tools may be slow."),            // 3: recorded in the middle of a tool loop
+                Message.tool("c1", "sun"),                       // 4
+                Message.assistant("Soleil."),                    // 5
+                Message.system("   "),                           // 6: blank: adds nothing
+                Message.user("merci"));                          // 7
+        assertThat(seqs(t)).containsExactly(List.of(1L), List.of(2L, 4L), List.of(5L), List.of(7L));
+        assertThat(t.systemMessage(new dev.llamakit.chat.SystemMessage("Be brief.")).text())
+                .isEqualTo("Be brief.\n\nAnswer in French.\n\nTools may be slow.");
+        assertThat(t.systemMessage(null).text()).isEqualTo("Answer in French.\n\nTools may be slow.");
+        Transcript plain = transcript(Message.user("hi"));
+        dev.llamakit.chat.SystemMessage head = new dev.llamakit.chat.SystemMessage("Be brief.");
+        assertThat(plain.systemMessage(head)).isSameAs(head);
+        assertThat(plain.systemMessage(null)).isNull();
+        MemoryInput input = new MemoryInput("c", head, t, dev.llamakit.tokens.ContextBudget.LLAMA_API,
+                new dev.llamakit.tokens.EstimatingTokenCounter(), StrategyState.inMemory());
+        assertThat(input.system().text()).startsWith("Be brief.").contains("Answer in French.", "Tools may be slow.");
+        assertThat(new FullHistoryStrategy().select(input).messages())
+                .filteredOn(m -> m instanceof dev.llamakit.chat.SystemMessage).singleElement().isSameAs(input.system());
+    }
+
+    /** unitsAfter and unitsFlagged are the tail and the flagged units of the one grouping, on random transcripts. */
+    @Test
+    void partialGroupingsAgreeWithTheWholeOnRandomTranscripts() {
+        java.util.Random random = new java.util.Random(14);
+        for (int round = 0; round < 400; round++) {
+            List<TranscriptEntry> entries = new ArrayList<>();
+            int n = 1 + random.nextInt(30);
+            for (int i = 0; i < n; i++) {
+                String id = "c" + random.nextInt(4);
+                Message m = switch (random.nextInt(6)) {
+                    case 0 -> Message.user("u" + i);
+                    case 1 -> Message.assistant("a" + i);
+                    case 2 -> random.nextBoolean() ? calls(id) : calls(id, "c" + (4 + random.nextInt(2)));
+                    case 3, 4 -> Message.tool(random.nextInt(5) == 0 ? "c" + (4 + random.nextInt(2)) : id, "r" + i);
+                    default -> Message.system("s" + i);
+                };
+                Set<EntryFlag> flags = random.nextInt(8) == 0 ? Set.of(EntryFlag.UNANSWERED)
+                        : random.nextInt(5) == 0 ? Set.of(EntryFlag.PINNED) : Set.of();
+                entries.add(new TranscriptEntry(i, m, T, flags, null));
+            }
+            Transcript whole = Transcript.of(entries);
+            List<List<TranscriptEntry>> units = whole.units();
+            for (long after = -1; after <= n; after++) {
+                long a = after;
+                assertThat(Transcript.of(entries).unitsAfter(after)).as("round %d after %d", round, after)
+                        .isEqualTo(units.stream().filter(u -> u.get(0).seq() > a).toList());
+                assertThat(Transcript.of(entries).unitsFlagged(EntryFlag.PINNED, after)).as("round %d before %d", round, after)
+                        .isEqualTo(units.stream().filter(u -> u.get(u.size() - 1).seq() < a
+                                && u.stream().anyMatch(e -> e.has(EntryFlag.PINNED))).toList());
+            }
+        }
     }
 
     @Test

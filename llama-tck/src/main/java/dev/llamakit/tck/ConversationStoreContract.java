@@ -10,6 +10,7 @@ import dev.llamakit.chat.StopReason;
 import dev.llamakit.chat.ToolCall;
 import dev.llamakit.chat.Usage;
 import dev.llamakit.chat.UserMessage;
+import dev.llamakit.memory.ConversationConflictException;
 import dev.llamakit.memory.ConversationStore;
 import dev.llamakit.memory.EntryFlag;
 import dev.llamakit.memory.Transcript;
@@ -110,12 +111,32 @@ public abstract class ConversationStoreContract {
     void rejectsGaps() {
         ConversationStore store = store();
         store.append("c", richEntries().subList(0, 2));
-        assertThatThrownBy(() -> store.append("c", richEntries().subList(3, 5))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.append("c", richEntries().subList(3, 5)))
+                .isInstanceOfSatisfying(ConversationConflictException.class, e -> {
+                    assertThat(e.conversationId()).isEqualTo("c");
+                    assertThat(e.seq()).isEqualTo(3);
+                    assertThat(e.nextSeq()).isEqualTo(2);
+                });
         assertThatThrownBy(() -> store.append("c", List.of(richEntries().get(2), richEntries().get(4))))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(ConversationConflictException.class);
+        assertThatThrownBy(() -> store.append("c", richEntries().subList(0, 1)))
+                .as("a second writer that read the same transcript").isInstanceOf(ConversationConflictException.class);
         assertThat(store.load("c").size()).isEqualTo(2);
         store.append("c", richEntries().subList(2, 8));
         assertThat(again(store).load("c").entries()).isEqualTo(richEntries());
+    }
+
+    @Test
+    @DisplayName("reports its head (the last seq, -1 when empty), also after reopening")
+    void reportsItsHead() {
+        ConversationStore store = store();
+        assertThat(store.head("c")).isEqualTo(-1);
+        store.append("c", richEntries().subList(0, 3));
+        assertThat(store.head("c")).isEqualTo(2);
+        store.append("c", richEntries().subList(3, 8));
+        assertThat(store.head("c")).isEqualTo(7);
+        assertThat(store.head("other")).isEqualTo(-1);
+        assertThat(again(store).head("c")).isEqualTo(7);
     }
 
     @Test

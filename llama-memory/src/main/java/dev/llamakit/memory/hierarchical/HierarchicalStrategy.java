@@ -6,12 +6,11 @@ import dev.llamakit.memory.MemoryContext;
 import dev.llamakit.memory.MemoryInput;
 import dev.llamakit.memory.MemoryStrategy;
 import dev.llamakit.memory.TranscriptEntry;
+import dev.llamakit.memory.TranscriptUnit;
 import dev.llamakit.memory.summary.ContextAssembly;
 import dev.llamakit.memory.summary.MemoryPreamble;
 import dev.llamakit.memory.summary.RunningSummary;
 import dev.llamakit.memory.summary.SummaryState;
-import dev.llamakit.memory.summary.TranscriptUnit;
-import dev.llamakit.memory.summary.TranscriptUnits;
 import dev.llamakit.summarize.Summarizer;
 import dev.llamakit.tokens.TokenCounter;
 import java.util.ArrayList;
@@ -107,7 +106,7 @@ public final class HierarchicalStrategy implements MemoryStrategy {
 
         int headingTokens = counter.count(new SystemMessage(MemoryPreamble.SUMMARY_HEADING + "\n"));
         List<TranscriptUnit> uncovered = new ArrayList<>();
-        for (int i = TranscriptUnits.firstAfter(units, state.throughSeq()); i < n; i++) {
+        for (int i = n - input.transcript().unitsAfter(state.throughSeq()).size(); i < n; i++) {
             uncovered.add(counted.get(i));
         }
         // While everything not yet summarized still fits the whole budget beside the current summary, there is

@@ -1,6 +1,7 @@
 package dev.llamakit.memory.store;
 
 import dev.llamakit.client.LlamaException;
+import dev.llamakit.memory.ConversationConflictException;
 import dev.llamakit.memory.ConversationStore;
 import dev.llamakit.memory.Transcript;
 import dev.llamakit.memory.TranscriptEntry;
@@ -430,8 +431,7 @@ public final class FileConversationStore implements ConversationStore {
             for (int i = 0; i < batch.size(); i++) {
                 long seq = batch.get(i).seq();
                 if (seq != nextSeq + i) {
-                    throw new IllegalArgumentException("entry seq " + seq + " does not continue conversation '" + id
-                            + "' (next is " + (nextSeq + i) + "); nothing was stored");
+                    throw new ConversationConflictException(id, seq, nextSeq + i);
                 }
             }
         }

@@ -4,6 +4,7 @@ import dev.llamakit.chat.Message;
 import dev.llamakit.memory.ContextTooLargeException;
 import dev.llamakit.memory.MemoryContext;
 import dev.llamakit.memory.TranscriptEntry;
+import dev.llamakit.memory.TranscriptUnit;
 import dev.llamakit.tokens.TokenCounter;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,6 +6,7 @@ import dev.llamakit.chat.ToolMessage;
 import dev.llamakit.client.ChatModel;
 import dev.llamakit.memory.MemoryInput;
 import dev.llamakit.memory.Transcript;
+import dev.llamakit.memory.TranscriptUnit;
 import dev.llamakit.spi.ProviderOptions;
 import dev.llamakit.summarize.ChatModelSummarizer;
 import dev.llamakit.summarize.Summarizer;

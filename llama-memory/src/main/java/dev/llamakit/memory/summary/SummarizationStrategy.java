@@ -2,10 +2,12 @@ package dev.llamakit.memory.summary;
 
 import dev.llamakit.chat.SystemMessage;
 import dev.llamakit.memory.ContextTooLargeException;
+import dev.llamakit.memory.EntryFlag;
 import dev.llamakit.memory.MemoryContext;
 import dev.llamakit.memory.MemoryInput;
 import dev.llamakit.memory.MemoryStrategy;
 import dev.llamakit.memory.TranscriptEntry;
+import dev.llamakit.memory.TranscriptUnit;
 import dev.llamakit.summarize.Summarizer;
 import dev.llamakit.tokens.TokenCounter;
 import java.util.ArrayList;
@@ -66,7 +68,7 @@ public final class SummarizationStrategy implements MemoryStrategy {
         SystemMessage system = input.system();
         int systemTokens = system == null ? 0 : counter.count(system);
         SummaryState state = summary.load(input);
-        List<TranscriptUnit> uncovered = TranscriptUnit.ofAll(TranscriptUnits.after(input.transcript(), state.throughSeq()), counter);
+        List<TranscriptUnit> uncovered = TranscriptUnit.ofAll(input.transcript().unitsAfter(state.throughSeq()), counter);
         if (uncovered.isEmpty()) {
             return ContextAssembly.build(MemoryPreamble.of(system, state.summary(), null, budget, counter), List.of(), budget, counter);
         }
@@ -114,7 +116,7 @@ public final class SummarizationStrategy implements MemoryStrategy {
         if (room <= 0) {
             return List.of();
         }
-        List<List<TranscriptEntry>> pinned = TranscriptUnits.pinnedBefore(input.transcript(), beforeSeq);
+        List<List<TranscriptEntry>> pinned = input.transcript().unitsFlagged(EntryFlag.PINNED, beforeSeq);
         List<TranscriptUnit> kept = new ArrayList<>();
         int left = room;
         for (int k = pinned.size() - 1; k >= 0 && left > 0; k--) {

@@ -9,6 +9,7 @@ import dev.llamakit.chat.ToolCall;
 import dev.llamakit.chat.ToolMessage;
 import dev.llamakit.chat.UserMessage;
 import dev.llamakit.memory.TranscriptEntry;
+import dev.llamakit.memory.TranscriptUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llamakit.chat.Message;
+import dev.llamakit.memory.ConversationConflictException;
 import dev.llamakit.memory.ConversationStore;
 import dev.llamakit.memory.ConversationStores;
 import dev.llamakit.memory.TranscriptEntry;
@@ -171,7 +172,7 @@ class FileConversationStoreTest {
     @Test
     void anAppendThatDoesNotStartAtZeroCreatesNoFile() throws IOException {
         try (FileConversationStore store = FileConversationStore.open(dir)) {
-            assertThatThrownBy(() -> store.append("new", Samples.chat(3, 2))).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> store.append("new", Samples.chat(3, 2))).isInstanceOf(ConversationConflictException.class)
                     .hasMessageContaining("next is 0");
             assertThat(Samples.filesIn(dir)).isEmpty();
             store.append("new", Samples.chat(0, 2));
@@ -326,12 +327,12 @@ class FileConversationStoreTest {
                     futures.add(pool.submit(() -> {
                         int done = 0;
                         while (done < 25) {
-                            // claim the next seq under the store's own check: a lost race is an IllegalArgumentException
+                            // claim the next seq under the store's own check: a lost race is a ConversationConflictException
                             long next = store.load("shared").size();
                             try {
                                 store.append("shared", Samples.chat(next, 2));
                                 done++;
-                            } catch (IllegalArgumentException raced) {
+                            } catch (ConversationConflictException raced) {
                                 // another thread appended first; try again
                             }
                         }

@@ -1,17 +1,17 @@
-package dev.llamakit.memory.summary;
+package dev.llamakit.memory;
 
 import dev.llamakit.chat.Message;
 import dev.llamakit.chat.UserMessage;
-import dev.llamakit.memory.EntryFlag;
-import dev.llamakit.memory.TranscriptEntry;
 import dev.llamakit.tokens.TokenCounter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One unit of a transcript (see {@link dev.llamakit.memory.Transcript#units()}: a message, or an assistant tool
- * call with all its results) together with the tokens its messages take in a request.
+ * One unit of {@link Transcript#units()} (a message, or an assistant tool call with all its results) together with
+ * the tokens its messages take in a request: the unit type strategies that budget unit by unit work with. Make it
+ * only from a unit of {@link Transcript#units()} (or {@link Transcript#unitsAfter(long)}), never by grouping entries
+ * yourself.
  */
 public record TranscriptUnit(List<TranscriptEntry> entries, int tokens) {
     public TranscriptUnit {
