@@ -92,8 +92,12 @@ class FaultMatrixTest {
 
     /** One acceptable outcome: a result type (null = a successful reply) and the number of requests allowed. */
     record Alt(Class<? extends Throwable> type, int minRequests, int maxRequests) {
+        /**
+         * A successful reply after {@code requests} requests, or one more: on a loaded machine an attempt can miss
+         * the 1 s timeout, and retrying it is what a correct client does (seen with the 10 MB line under load).
+         */
         static Alt ok(int requests) {
-            return new Alt(null, requests, requests);
+            return new Alt(null, requests, requests + 1);
         }
 
         static Alt ok(int min, int max) {
