@@ -22,6 +22,8 @@ public final class UnitTokens {
                     + "differently: 12 numbers, Names, punctuation; and so on."), Message.system("ok"));
 
     private int[] tokens = new int[64];
+    /** sums[i] = the tokens of units 0..i-1. */
+    private long[] sums = new long[65];
     private int size;
     private Object counterKey;
     private long fingerprint;
@@ -52,9 +54,11 @@ public final class UnitTokens {
             int[] grown = new int[Math.max(n, tokens.length * 2)];
             System.arraycopy(tokens, 0, grown, 0, from);
             tokens = grown;
+            sums = java.util.Arrays.copyOf(sums, grown.length + 1);
         }
         for (int i = from; i < n; i++) {
             tokens[i] = count(log.get(i), counter);
+            sums[i + 1] = sums[i] + tokens[i];
         }
         size = n;
     }
@@ -62,6 +66,11 @@ public final class UnitTokens {
     /** The tokens of unit {@code i}. */
     public int get(int i) {
         return tokens[i];
+    }
+
+    /** The tokens of units {@code from..to-1}. */
+    public long sum(int from, int to) {
+        return sums[to] - sums[from];
     }
 
     /** The sum of {@link TokenCounter#count(Message)} over the unit's messages. */
