@@ -62,7 +62,11 @@ public final class RunningSummary {
             SUMMARY_CONTEXT_TOKENS);
 
     public static final int DEFAULT_MAX_TOKENS = 256;
-    public static final int DEFAULT_BATCH_MESSAGES = 6;
+    /**
+     * 16 messages (8 turns): a call folds at least this many, so a conversation makes at most one summary call per 8
+     * turns once it outgrows the budget (it was 6, which made a call every 3 turns).
+     */
+    public static final int DEFAULT_BATCH_MESSAGES = 16;
     /** The summarizer's context window assumed when none is given: 8,192 tokens, the smallest current Llama's. */
     public static final int DEFAULT_SUMMARY_CONTEXT_TOKENS = 8_192;
     /**

@@ -67,7 +67,7 @@ class SummarizationProviderTest {
         assertThatThrownBy(() -> MemoryStrategies.create("summarization", withSummarizer(summarizer).put("recent-tokens", "0").build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'recent-tokens'");
         assertThatThrownBy(() -> MemoryStrategies.create("summarization", withSummarizer(summarizer).put("recent-messages", "3").build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'recent-messages' (3)").hasMessageContaining("'batch-messages' (6)");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'recent-messages' (3)").hasMessageContaining("'batch-messages' (16)");
         assertThatThrownBy(() -> MemoryStrategies.create("summarization", withSummarizer(summarizer).put("recent-messags", "3").build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("recent-messags").hasMessageContaining("recent-messages");
     }
