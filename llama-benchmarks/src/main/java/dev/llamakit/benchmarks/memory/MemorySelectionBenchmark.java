@@ -38,6 +38,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * transcript of {@code messages} messages ({@link SyntheticTranscripts}), the last one being the user turn being
  * answered.
  *
+ * <p>{@code selective-retention} and {@code hierarchical} keep per-conversation state between turns (units, tokens,
+ * postings), extended with new entries only. The benchmark's transcript does not change between operations, so each
+ * operation is the steady state of a conversation whose state is up to date and whose current turn is regrouped and
+ * re-indexed (as on a real turn, where the previous turn's reply and the new user turn are). The first operation of a
+ * trial builds the state (in the setup's warm-up call).
+ *
  * <ul>
  *   <li>{@link #select}: each strategy at its defaults ({@code sliding-window} keeps the last 10 messages) with a
  *       {@code ContextBudget(32_768, 4_096)}, that is 28,672 prompt tokens. {@code full-history} gets a budget of
@@ -78,7 +84,7 @@ public class MemorySelectionBenchmark {
     public static class Selection {
         @Param({"sliding-window", "selective-retention", "summarization", "hierarchical", "full-history"})
         public String strategy;
-        @Param({"100", "1000", "10000"})
+        @Param({"100", "1000", "10000", "100000"})
         public int messages;
 
         List<TranscriptEntry> entries;

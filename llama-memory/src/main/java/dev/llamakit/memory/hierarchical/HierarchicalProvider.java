@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * The provider of {@code hierarchical}. Options (all optional): {@value #SHORT_TERM_SHARE} (0.5),
  * {@value #RECALL_SHARE} (0.3), {@value #SUMMARY_SHARE} (0.2) of the budget after the system message, each in
- * (0, 1] and at most 1 together; and the summary's {@value RunningSummary#BATCH_MESSAGES} (6),
- * {@value RunningSummary#BATCH_MAX_TOKENS} (8000), {@value RunningSummary#SUMMARY_MAX_TOKENS} (256),
+ * (0, 1] and at most 1 together; and the summary's {@value RunningSummary#BATCH_MESSAGES} (16),
+ * {@value RunningSummary#BATCH_MAX_TOKENS} (what {@value RunningSummary#SUMMARY_CONTEXT_TOKENS}, 8192, leaves: 7424), {@value RunningSummary#SUMMARY_MAX_TOKENS} (256),
  * {@value RunningSummary#SUMMARY_MODEL}. Services: a {@link dev.llamakit.summarize.Summarizer}, or a
  * {@link dev.llamakit.client.ChatModel} plus {@code summary-model}.
  */

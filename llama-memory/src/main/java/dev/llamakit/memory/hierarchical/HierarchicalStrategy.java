@@ -7,6 +7,9 @@ import dev.llamakit.memory.MemoryInput;
 import dev.llamakit.memory.MemoryStrategy;
 import dev.llamakit.memory.TranscriptEntry;
 import dev.llamakit.memory.TranscriptUnit;
+import dev.llamakit.memory.relevance.ConversationCache;
+import dev.llamakit.memory.relevance.UnitLog;
+import dev.llamakit.memory.relevance.UnitTokens;
 import dev.llamakit.memory.summary.ContextAssembly;
 import dev.llamakit.memory.summary.MemoryPreamble;
 import dev.llamakit.memory.summary.RunningSummary;
@@ -14,9 +17,7 @@ import dev.llamakit.memory.summary.SummaryState;
 import dev.llamakit.summarize.Summarizer;
 import dev.llamakit.tokens.TokenCounter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,8 +40,11 @@ import org.slf4j.LoggerFactory;
  *   turns, verbatim, the current one always.</li>
  * </ul>
  *
- * <p>Per turn it groups the whole transcript into units and builds a BM25 index over the part before the window,
- * so its cost grows with the transcript (see the docs for figures); summarizing reads only new turns. Thread-safe.
+ * <p>Per conversation (the {@value ConversationCache#CAPACITY} most recent ones) it keeps the transcript's units, their
+ * tokens, its exchanges and a BM25 postings index of them, and extends them with the new entries only ({@link UnitLog});
+ * a turn scores from the postings of the query terms and takes exchanges in order only until nothing more fits, so it
+ * chooses exactly what a full recomputation would, without re-reading the transcript. Summarizing reads only new
+ * turns. Thread-safe.
  */
 public final class HierarchicalStrategy implements MemoryStrategy {
     public static final String NAME = "hierarchical";
@@ -52,6 +56,7 @@ public final class HierarchicalStrategy implements MemoryStrategy {
 
     private final RunningSummary summary;
     private final BudgetShares shares;
+    private final ConversationCache<State> states = new ConversationCache<>();
 
     private HierarchicalStrategy(RunningSummary summary, BudgetShares shares) {
         this.summary = Objects.requireNonNull(summary, "summary");
@@ -83,16 +88,26 @@ public final class HierarchicalStrategy implements MemoryStrategy {
 
     @Override
     public MemoryContext select(MemoryInput input) {
+        State kept = states.get(input.conversationId(), State::new);
+        synchronized (kept) {
+            return select(input, kept);
+        }
+    }
+
+    private MemoryContext select(MemoryInput input, State kept) {
         TokenCounter counter = input.tokens();
         int budget = input.budget().promptTokens();
         SystemMessage system = input.system();
         int systemTokens = system == null ? 0 : counter.count(system);
-        List<List<TranscriptEntry>> units = input.transcript().units();
+        int changed = kept.log.sync(input.transcript());
+        kept.tokens.sync(kept.log, changed, counter);
+        kept.recall.sync(kept.log, changed);
+        List<List<TranscriptEntry>> units = kept.log.units();
         SummaryState state = summary.load(input);
         if (units.isEmpty()) {
             return ContextAssembly.build(MemoryPreamble.of(system, state.summary(), null, budget, counter), List.of(), budget, counter);
         }
-        Units counted = new Units(units, counter);
+        Units counted = new Units(units, kept.tokens);
         int n = units.size();
         TranscriptUnit current = counted.get(n - 1);
         if (systemTokens + current.tokens() > budget) {
@@ -106,7 +121,7 @@ public final class HierarchicalStrategy implements MemoryStrategy {
 
         int headingTokens = counter.count(new SystemMessage(MemoryPreamble.SUMMARY_HEADING + "\n"));
         List<TranscriptUnit> uncovered = new ArrayList<>();
-        for (int i = n - input.transcript().unitsAfter(state.throughSeq()).size(); i < n; i++) {
+        for (int i = firstAfter(units, state.throughSeq()); i < n; i++) {
             uncovered.add(counted.get(i));
         }
         // While everything not yet summarized still fits the whole budget beside the current summary, there is
@@ -140,8 +155,8 @@ public final class HierarchicalStrategy implements MemoryStrategy {
         // recall within its share, from before the window
         int noteTokens = counter.count(RECALL_NOTE) + 2;
         int recallRoom = Math.min(recallShare, budget - preamble.tokens() - windowTokens) - noteTokens;
-        List<Integer> recalled = LongTermRecall.select(units.subList(0, windowStart), current.entries().get(0).message().text(),
-                recallRoom, counter);
+        List<Integer> recalled = kept.recall.select(kept.log, kept.tokens, windowStart, current.entries().get(0).message().text(),
+                recallRoom);
         int recallTokens = 0;
         for (int i : recalled) {
             recallTokens += counted.get(i).tokens();
@@ -188,19 +203,32 @@ public final class HierarchicalStrategy implements MemoryStrategy {
         return "HierarchicalStrategy[" + shares + ", " + summary + "]";
     }
 
-    /** Units counted on first use. */
-    private static final class Units {
-        private final List<List<TranscriptEntry>> units;
-        private final TokenCounter counter;
-        private final Map<Integer, TranscriptUnit> counted = new HashMap<>();
-
-        Units(List<List<TranscriptEntry>> units, TokenCounter counter) {
-            this.units = units;
-            this.counter = counter;
+    /** The index of the first unit that starts after {@code throughSeq}. */
+    private static int firstAfter(List<List<TranscriptEntry>> units, long throughSeq) {
+        int lo = 0;
+        int hi = units.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (units.get(mid).get(0).seq() <= throughSeq) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
         }
+        return lo;
+    }
 
+    /** What is kept for one conversation between turns (see {@link UnitLog}). */
+    private static final class State {
+        final UnitLog log = new UnitLog();
+        final UnitTokens tokens = new UnitTokens();
+        final LongTermRecall recall = new LongTermRecall();
+    }
+
+    /** The units with their kept token counts. */
+    private record Units(List<List<TranscriptEntry>> units, UnitTokens tokens) {
         TranscriptUnit get(int i) {
-            return counted.computeIfAbsent(i, k -> TranscriptUnit.of(units.get(k), counter));
+            return new TranscriptUnit(units.get(i), tokens.get(i));
         }
     }
 }

@@ -6,7 +6,7 @@ import java.util.Set;
 /**
  * Counts "facts" in a text, the kind of detail worth keeping: names (capitalised words that do not start a
  * sentence), numbers, dates (month names; "May" only as a name) and e-mail addresses. A heuristic for English; one pass, linear in the
- * text.
+ * text (each character is read a bounded number of times).
  */
 final class Facts {
     private static final Set<String> MONTHS = Set.of("january", "february", "march", "april", "june", "july",
@@ -18,8 +18,8 @@ final class Facts {
     private Facts() {
     }
 
-    /** The number of facts in {@code text}, counting at most {@code cap}. */
-    static int count(String text, int cap) {
+    /** The number of facts in {@code text}, counting at most {@code cap}; reads each character a bounded number of times. */
+    static int count(CharSequence text, int cap) {
         if (text == null || text.isEmpty()) {
             return 0;
         }
@@ -51,9 +51,11 @@ final class Facts {
     }
 
     /** Whether the token {@code text[from, to)} is a fact; allocates only for capitalised words. */
-    private static boolean isFact(String text, int from, int to, boolean sentenceStart) {
-        int at = text.indexOf('@', from);
-        if (at > from && at < to - 1 && text.indexOf('.', at) > at && text.indexOf('.', at) < to - 1) {
+    private static boolean isFact(CharSequence text, int from, int to, boolean sentenceStart) {
+        // only within the token: searching to the end of the text for every word made the scan quadratic
+        int at = indexOf(text, '@', from, to);
+        int dot = at < 0 ? -1 : indexOf(text, '.', at + 1, to);
+        if (at > from && at < to - 1 && dot > at && dot < to - 1) {
             return true; // an e-mail address
         }
         while (from < to && !Character.isLetterOrDigit(text.charAt(from))) {
@@ -77,10 +79,20 @@ final class Facts {
         if (!Character.isUpperCase(text.charAt(from))) {
             return false;
         }
-        String word = text.substring(from, to);
+        String word = text.subSequence(from, to).toString();
         if (MONTHS.contains(word.toLowerCase(Locale.ROOT))) {
             return true;
         }
         return !sentenceStart && !NOT_NAMES.contains(word);
+    }
+
+    /** The first index of {@code c} in {@code text[from, to)}, or -1. */
+    private static int indexOf(CharSequence text, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

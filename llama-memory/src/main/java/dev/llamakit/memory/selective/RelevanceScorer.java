@@ -1,9 +1,7 @@
 package dev.llamakit.memory.selective;
 
 import dev.llamakit.memory.relevance.LexicalIndex;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Scores past messages by relevance to the current turn, for {@link SelectiveRetentionStrategy}. Scores are
@@ -25,21 +23,10 @@ public interface RelevanceScorer {
 
     /**
      * BM25 over the candidates (k1 = 1.2, b = 0.75; see {@link LexicalIndex}): the default. Cost: linear in the
-     * candidates' text plus one lookup per (candidate, distinct query term).
+     * candidates' text plus one lookup per (candidate, distinct query term). {@link SelectiveRetentionStrategy} recognizes
+     * it and keeps the index between turns instead of rebuilding it.
      */
     static RelevanceScorer bm25() {
-        return (query, candidates) -> {
-            Objects.requireNonNull(candidates, "candidates");
-            double[] scores = new double[candidates.size()];
-            List<String> terms = List.copyOf(new LinkedHashSet<>(LexicalIndex.terms(query)));
-            if (terms.isEmpty() || candidates.isEmpty()) {
-                return scores;
-            }
-            LexicalIndex index = LexicalIndex.of(candidates);
-            for (int i = 0; i < scores.length; i++) {
-                scores[i] = index.score(i, terms);
-            }
-            return scores;
-        };
+        return Bm25Scorer.INSTANCE;
     }
 }

@@ -9,10 +9,14 @@ import dev.llamakit.memory.MemoryContext;
 import dev.llamakit.memory.MemoryInput;
 import dev.llamakit.memory.MemoryStrategy;
 import dev.llamakit.memory.TranscriptEntry;
+import dev.llamakit.memory.relevance.ConversationCache;
+import dev.llamakit.memory.relevance.LexicalIndex;
+import dev.llamakit.memory.relevance.UnitTokens;
 import dev.llamakit.tokens.TokenCounter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -40,9 +44,15 @@ import org.slf4j.LoggerFactory;
  * <p>The context may therefore have gaps, and two user (or assistant) messages may follow each other; Llama chat
  * templates accept that. When the whole history fits, it is sent as is and nothing is scored.
  *
- * <p>Cost per turn, for n transcript messages: token counting, fact detection and BM25 indexing are linear in the
- * transcript's text; scoring is O(n &times; distinct query terms); ordering is O(n log n). Nothing is kept
- * between turns. Immutable and thread-safe (as long as the scorer is).
+ * <p>Cost per turn. With the default BM25 scorer the strategy keeps, per conversation (the
+ * {@value dev.llamakit.memory.relevance.ConversationCache#CAPACITY} most recent ones), the transcript's units, their
+ * tokens, importance and pinned flags, and a postings index of their terms, and extends them with the new entries
+ * only (a transcript that is not an extension of the one seen before, e.g. one loaded again from a store, is indexed
+ * again, once). A turn then costs: indexing its new units; BM25 from the postings of the query terms; a few passes
+ * over primitive arrays of n units (recency, importance, the sum of tokens); and a heap from which units are taken in
+ * priority order only until no remaining unit can fit. The choice is exactly the one of a full recomputation. A
+ * custom {@link RelevanceScorer} gets the texts of every candidate each turn (linear in the transcript's text).
+ * Thread-safe (as long as the scorer is).
  */
 public final class SelectiveRetentionStrategy implements MemoryStrategy {
     /** The provider name. */
@@ -56,8 +66,6 @@ public final class SelectiveRetentionStrategy implements MemoryStrategy {
     public static final int DEFAULT_RECENT_MESSAGES = 4;
 
     private static final Logger LOG = LoggerFactory.getLogger(SelectiveRetentionStrategy.class);
-    private static final double FACT_VALUE = 0.25;
-    private static final int FACT_CAP = 3;
 
     private final double relevanceWeight;
     private final double importanceWeight;
@@ -66,6 +74,8 @@ public final class SelectiveRetentionStrategy implements MemoryStrategy {
     private final int recentMessages;
     private final int maxTokens;
     private final RelevanceScorer scorer;
+    private final ConversationCache<SelectionState> states = new ConversationCache<>();
+    private volatile double[] recency = new double[0];
 
     private SelectiveRetentionStrategy(Builder b) {
         this.relevanceWeight = b.relevanceWeight;
@@ -93,6 +103,219 @@ public final class SelectiveRetentionStrategy implements MemoryStrategy {
 
     @Override
     public MemoryContext select(MemoryInput input) {
+        if (!(scorer instanceof Bm25Scorer)) {
+            return selectRebuilding(input);
+        }
+        SelectionState state = states.get(input.conversationId(), SelectionState::new);
+        synchronized (state) {
+            return selectIncrementally(input, state);
+        }
+    }
+
+    /**
+     * The selection with the default BM25 scorer, from the conversation's kept state: the same choice as
+     * {@link #selectRebuilding}, at a cost per turn of the new units, the postings of the query terms, a few passes
+     * over primitive arrays and the units actually examined.
+     */
+    private MemoryContext selectIncrementally(MemoryInput input, SelectionState state) {
+        TokenCounter counter = input.tokens();
+        int budget = input.budget().promptTokens();
+        int limit = Math.min(budget, maxTokens);
+        List<List<TranscriptEntry>> units = state.sync(input.transcript(), counter, relevanceWeight > 0);
+        int current = units.size() - 1;
+        if (current < 0) {
+            return selectRebuilding(input);
+        }
+        List<Message> required = new ArrayList<>(1 + units.get(current).size());
+        input.systemMessage().ifPresent(required::add);
+        units.get(current).forEach(e -> required.add(e.message()));
+        int requiredTokens = counter.count(required);
+        if (requiredTokens > budget) {
+            throw new ContextTooLargeException(NAME + ": the system message and the current turn do not fit", requiredTokens,
+                    budget);
+        }
+        UnitTokens unitTokens = state.tokens;
+        long allTokens = requiredTokens;
+        for (int i = 0; i < current; i++) {
+            allTokens += unitTokens.get(i);
+        }
+        int[] kept = state.order;
+        int keptCount = 0;
+        long tokens = requiredTokens;
+        if (allTokens <= limit) {
+            for (int i = current - 1; i >= 0; i--) {
+                kept[keptCount++] = i;
+                tokens += unitTokens.get(i);
+            }
+        } else {
+            int epoch = ++state.epoch;
+            int[] mark = state.mark;
+            if (epoch == Integer.MAX_VALUE) {
+                Arrays.fill(mark, 0);
+                state.epoch = epoch = 1;
+            }
+            for (int k = state.pinnedCount - 1; k >= 0; k--) {
+                int i = state.pinned[k];
+                if (i >= current) {
+                    continue;
+                }
+                mark[i] = epoch;
+                int t = unitTokens.get(i);
+                if (tokens + t <= limit) {
+                    kept[keptCount++] = i;
+                    tokens += t;
+                }
+            }
+            int recent = 0;
+            for (int i = current - 1; i >= 0 && recent + units.get(i).size() <= recentMessages; i--) {
+                recent += units.get(i).size();
+                if (mark[i] != epoch) {
+                    mark[i] = epoch;
+                    int t = unitTokens.get(i);
+                    if (tokens + t <= limit) {
+                        kept[keptCount++] = i;
+                        tokens += t;
+                    }
+                }
+            }
+            double[] scores = scores(state, units, current);
+            // the rest by score (ties to the newer), from a heap popped only as far as the budget needs
+            int[] heap = state.heap;
+            int size = 0;
+            int smallest = Integer.MAX_VALUE;
+            for (int i = 0; i < current; i++) {
+                if (mark[i] != epoch) {
+                    heap[size++] = i;
+                    smallest = Math.min(smallest, unitTokens.get(i));
+                }
+            }
+            Heap.heapify(heap, size, scores);
+            int misses = 0;
+            while (size > 0 && limit - tokens >= smallest) {
+                int i = heap[0];
+                heap[0] = heap[--size];
+                Heap.siftDown(heap, size, 0, scores);
+                int t = unitTokens.get(i);
+                if (tokens + t <= limit) {
+                    kept[keptCount++] = i;
+                    tokens += t;
+                    misses = 0;
+                } else if (++misses >= 32) {
+                    // only units within the room left can still fit, and the room only shrinks: keep just those
+                    long room = limit - tokens;
+                    int w = 0;
+                    smallest = Integer.MAX_VALUE;
+                    for (int k = 0; k < size; k++) {
+                        int u = heap[k];
+                        if (unitTokens.get(u) <= room) {
+                            heap[w++] = u;
+                            smallest = Math.min(smallest, unitTokens.get(u));
+                        }
+                    }
+                    size = w;
+                    Heap.heapify(heap, size, scores);
+                    misses = 0;
+                }
+            }
+        }
+
+        // The counter may not be additive (calibration rounding, per-request overhead): check the real total and
+        // give up the lowest-priority units until it fits.
+        int[] chronological = Arrays.copyOf(kept, keptCount);
+        Arrays.sort(chronological);
+        List<Message> chosen = assemble(input, units, chronological, current);
+        int counted = counter.count(chosen);
+        while (counted > limit && keptCount > 0) {
+            int over = counted - limit;
+            do {
+                over -= unitTokens.get(kept[--keptCount]);
+            } while (over > 0 && keptCount > 0);
+            chronological = Arrays.copyOf(kept, keptCount);
+            Arrays.sort(chronological);
+            chosen = assemble(input, units, chronological, current);
+            counted = counter.count(chosen);
+        }
+        List<Long> seqs = new ArrayList<>(chosen.size());
+        for (int i : chronological) {
+            units.get(i).forEach(e -> seqs.add(e.seq()));
+        }
+        units.get(current).forEach(e -> seqs.add(e.seq()));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: conversation {} keeps {} of {} transcript entries ({} tokens, limit {})", NAME,
+                    input.conversationId(), seqs.size(), input.transcript().size(), counted, limit);
+        }
+        return new MemoryContext(chosen, seqs, 0, counted);
+    }
+
+    /** The scores of the candidate units 0..current-1, computed as {@link #scores(List, int)} does, into scratch. */
+    private double[] scores(SelectionState state, List<List<TranscriptEntry>> units, int current) {
+        double[] scores = state.scores;
+        Arrays.fill(scores, 0, current, 0.0);
+        if (relevanceWeight > 0) {
+            double[] relevance = state.relevance;
+            Arrays.fill(relevance, 0, current, 0.0);
+            List<String> terms = List.copyOf(new LinkedHashSet<>(LexicalIndex.terms(SelectionState.textOf(units.get(current)))));
+            if (!terms.isEmpty()) {
+                state.index.score(terms, current, null, 0, relevance);
+            }
+            double best = 0;
+            for (int i = 0; i < current; i++) {
+                best = Math.max(best, relevance[i]);
+            }
+            for (int i = 0; i < current && best > 0; i++) {
+                scores[i] += relevanceWeight * relevance[i] / best;
+            }
+        }
+        long now = units.get(current).get(0).seq();
+        double[] decay = recencyTable(now);
+        for (int i = 0; i < current; i++) {
+            if (importanceWeight > 0) {
+                scores[i] += importanceWeight * state.importance[i];
+            }
+            if (recencyWeight > 0) {
+                List<TranscriptEntry> unit = units.get(i);
+                long distance = now - unit.get(unit.size() - 1).seq();
+                scores[i] += recencyWeight * (distance < decay.length ? decay[(int) distance] : 0.0);
+            }
+        }
+        return scores;
+    }
+
+    /**
+     * {@code 2^(-d / recencyHalfLife)} for d = 0, 1, ..., as {@link Math#pow} computes it, up to {@code distance} or
+     * to where it reaches 0.0 (and stays there); shared by all conversations.
+     */
+    private double[] recencyTable(long distance) {
+        double[] table = recency;
+        if (distance < table.length || (table.length > 0 && table[table.length - 1] == 0.0)) {
+            return table;
+        }
+        int size = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(distance + 1, table.length * 2L));
+        double[] grown = Arrays.copyOf(table, size);
+        for (int d = table.length; d < size; d++) {
+            grown[d] = Math.pow(2, -(long) d / recencyHalfLife);
+            if (grown[d] == 0.0) {
+                grown = Arrays.copyOf(grown, d + 1);
+                break;
+            }
+        }
+        recency = grown;
+        return grown;
+    }
+
+    private static List<Message> assemble(MemoryInput input, List<List<TranscriptEntry>> units, int[] chronological,
+                                          int current) {
+        List<Message> messages = new ArrayList<>(chronological.length * 2 + 2);
+        input.systemMessage().ifPresent(messages::add);
+        for (int i : chronological) {
+            units.get(i).forEach(e -> messages.add(e.message()));
+        }
+        units.get(current).forEach(e -> messages.add(e.message()));
+        return messages;
+    }
+
+    /** The selection as it was first written: everything recomputed from the transcript (for a custom scorer). */
+    private MemoryContext selectRebuilding(MemoryInput input) {
         TokenCounter counter = input.tokens();
         int budget = input.budget().promptTokens();
         int limit = Math.min(budget, maxTokens);
@@ -155,7 +378,7 @@ public final class SelectiveRetentionStrategy implements MemoryStrategy {
         int next = 0;
         boolean[] placed = new boolean[current];
         for (int i = current - 1; i >= 0; i--) {
-            if (has(units.get(i), EntryFlag.PINNED)) {
+            if (SelectionState.has(units.get(i), EntryFlag.PINNED)) {
                 order[next++] = i;
                 placed[i] = true;
             }
@@ -188,9 +411,9 @@ public final class SelectiveRetentionStrategy implements MemoryStrategy {
         if (relevanceWeight > 0) {
             List<String> texts = new ArrayList<>(current);
             for (int i = 0; i < current; i++) {
-                texts.add(textOf(units.get(i)));
+                texts.add(SelectionState.textOf(units.get(i)));
             }
-            double[] relevance = scorer.score(textOf(units.get(current)), texts);
+            double[] relevance = scorer.score(SelectionState.textOf(units.get(current)), texts);
             if (relevance == null || relevance.length != current) {
                 throw new IllegalStateException("relevance scorer " + scorer + " returned "
                         + (relevance == null ? "null" : relevance.length + " scores") + " for " + current + " candidates");
@@ -211,7 +434,7 @@ public final class SelectiveRetentionStrategy implements MemoryStrategy {
         for (int i = 0; i < current; i++) {
             List<TranscriptEntry> unit = units.get(i);
             if (importanceWeight > 0) {
-                scores[i] += importanceWeight * importance(unit);
+                scores[i] += importanceWeight * SelectionState.importance(unit);
             }
             if (recencyWeight > 0) {
                 long distance = now - unit.get(unit.size() - 1).seq();
@@ -219,47 +442,6 @@ public final class SelectiveRetentionStrategy implements MemoryStrategy {
             }
         }
         return scores;
-    }
-
-    private static double importance(List<TranscriptEntry> unit) {
-        if (has(unit, EntryFlag.IMPORTANT)) {
-            return 1.0;
-        }
-        int facts = 0;
-        for (TranscriptEntry e : unit) {
-            facts += Facts.count(e.message().text(), FACT_CAP - facts);
-            if (facts >= FACT_CAP) {
-                break;
-            }
-        }
-        return FACT_VALUE * facts;
-    }
-
-    private static boolean has(List<TranscriptEntry> unit, EntryFlag flag) {
-        for (TranscriptEntry e : unit) {
-            if (e.has(flag)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The text a unit is matched on: message texts plus tool-call names and arguments. */
-    private static String textOf(List<TranscriptEntry> unit) {
-        StringBuilder sb = new StringBuilder();
-        for (TranscriptEntry e : unit) {
-            Message m = e.message();
-            if (sb.length() > 0) {
-                sb.append('\n');
-            }
-            sb.append(m.text());
-            if (m instanceof AssistantMessage a) {
-                for (ToolCall call : a.toolCalls()) {
-                    sb.append('\n').append(call.name()).append(' ').append(call.arguments());
-                }
-            }
-        }
-        return sb.toString();
     }
 
     /** When everything fits: no scoring; should the real count still be over, the oldest units go first. */

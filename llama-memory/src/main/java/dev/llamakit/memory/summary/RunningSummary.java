@@ -28,13 +28,22 @@ import org.slf4j.LoggerFactory;
  * <p>Rules: nothing is summarized while the unsummarized part fits the verbatim limits the strategy gives; when it
  * does not, the oldest units are folded in, at least {@code batchMessages} messages and until the rest fits (ending
  * before a user turn where possible), in one call that gets the previous summary and the new messages rendered as
- * text; at most one call per selection, whose transcript text is at most {@code batchMaxTokens} (a longer backlog,
- * e.g. after switching strategies on a long conversation, is caught up one call per turn). What is covered is never
- * summarized again. A summary longer than its cap is cut at a sentence or word boundary.
+ * text; at most one batch per selection, whose transcript text is at most {@code batchMaxTokens} (a longer backlog,
+ * e.g. after switching strategies on a long conversation, is caught up one batch per turn). What is covered is never
+ * summarized again, so nothing is marked covered that the summarizer has not read: a unit larger than
+ * {@code batchMaxTokens} on its own (a pasted document) is summarized in consecutive parts, one call each, each
+ * folding into the summary of the parts before. A summary longer than its cap is cut at a sentence or word boundary.
  *
- * <p>When the summarizer fails, the turn goes on: a warning is logged, the summary stays as it was, and the next
- * attempt waits until another {@code batchMessages} messages have arrived. Immutable and thread-safe when the
- * summarizer is.
+ * <p>{@code batchMaxTokens} follows from the summarizer model's context ({@value #SUMMARY_CONTEXT_TOKENS}, default
+ * {@value #DEFAULT_SUMMARY_CONTEXT_TOKENS}): the context less the previous summary and the new one (twice the summary
+ * cap) and {@value #SUMMARY_PROMPT_OVERHEAD} tokens of prompt; a larger explicit value is rejected, since such a
+ * request could not be sent.
+ *
+ * <p>The state is written once per summary that moved on, never for a failure. When the summarizer fails, the turn
+ * goes on: a warning is logged, the summary stays as it was, and the next attempt waits until another
+ * {@code batchMessages} messages have arrived (remembered in memory, per conversation, for the most recent
+ * {@value dev.llamakit.memory.relevance.ConversationCache#CAPACITY} conversations; a restarted process tries again at
+ * once). Thread-safe when the summarizer is.
  */
 public final class RunningSummary {
     /** The strategy-state key holding the {@link SummaryState} as JSON. */
@@ -47,12 +56,25 @@ public final class RunningSummary {
     public static final String BATCH_MAX_TOKENS = "batch-max-tokens";
     /** Option: the model a {@link ChatModel} service summarizes with. */
     public static final String SUMMARY_MODEL = "summary-model";
+    /** Option: the context window (prompt and reply) of the model that writes the summary. */
+    public static final String SUMMARY_CONTEXT_TOKENS = "summary-context-tokens";
     /** The option keys read by {@link #fromOptions}. */
-    public static final Set<String> OPTION_KEYS = Set.of(SUMMARY_MAX_TOKENS, BATCH_MESSAGES, BATCH_MAX_TOKENS, SUMMARY_MODEL);
+    public static final Set<String> OPTION_KEYS = Set.of(SUMMARY_MAX_TOKENS, BATCH_MESSAGES, BATCH_MAX_TOKENS, SUMMARY_MODEL,
+            SUMMARY_CONTEXT_TOKENS);
 
     public static final int DEFAULT_MAX_TOKENS = 256;
-    public static final int DEFAULT_BATCH_MESSAGES = 6;
-    public static final int DEFAULT_BATCH_MAX_TOKENS = 8_000;
+    /**
+     * 16 messages (8 turns): a call folds at least this many, so a conversation makes at most one summary call per 8
+     * turns once it outgrows the budget (it was 6, which made a call every 3 turns).
+     */
+    public static final int DEFAULT_BATCH_MESSAGES = 16;
+    /** The summarizer's context window assumed when none is given: 8,192 tokens, the smallest current Llama's. */
+    public static final int DEFAULT_SUMMARY_CONTEXT_TOKENS = 8_192;
+    /**
+     * Tokens of a summary request besides the transcript text and the two summaries: the system prompt, the
+     * instruction, headings and the chat template.
+     */
+    public static final int SUMMARY_PROMPT_OVERHEAD = 256;
     /** A summary cap below this is not worth a call: no summarizing happens at such budgets. */
     public static final int MIN_SUMMARY_TOKENS = 16;
 
@@ -62,12 +84,29 @@ public final class RunningSummary {
     private final int maxTokens;
     private final int batchMessages;
     private final int batchMaxTokens;
+    private final int contextTokens;
+    /** Per conversation: the transcript size to wait for after a failed call. */
+    private final dev.llamakit.memory.relevance.ConversationCache<long[]> retryAfter =
+            new dev.llamakit.memory.relevance.ConversationCache<>();
 
     private RunningSummary(Builder b) {
         this.summarizer = Objects.requireNonNull(b.summarizer, "summarizer");
         this.maxTokens = b.maxTokens;
         this.batchMessages = b.batchMessages;
-        this.batchMaxTokens = b.batchMaxTokens;
+        this.contextTokens = b.contextTokens;
+        int fits = b.contextTokens - 2 * b.maxTokens - SUMMARY_PROMPT_OVERHEAD;
+        if (fits < 64) {
+            throw new IllegalArgumentException("option '" + SUMMARY_CONTEXT_TOKENS + "' (" + b.contextTokens + ") leaves "
+                    + fits + " tokens for the transcript after twice '" + SUMMARY_MAX_TOKENS + "' (" + b.maxTokens + ") and "
+                    + SUMMARY_PROMPT_OVERHEAD + " prompt tokens; at least 64 are needed");
+        }
+        if (b.batchMaxTokens > fits) {
+            throw new IllegalArgumentException("option '" + BATCH_MAX_TOKENS + "' (" + b.batchMaxTokens + ") does not fit the "
+                    + "summarizer's context: '" + SUMMARY_CONTEXT_TOKENS + "' (" + b.contextTokens + ") less twice '"
+                    + SUMMARY_MAX_TOKENS + "' (" + b.maxTokens + ") and " + SUMMARY_PROMPT_OVERHEAD + " prompt tokens leaves "
+                    + fits + "; lower it or raise '" + SUMMARY_CONTEXT_TOKENS + "'");
+        }
+        this.batchMaxTokens = b.batchMaxTokens > 0 ? b.batchMaxTokens : fits;
     }
 
     /** A running summary written by {@code summarizer} (which must be thread-safe). */
@@ -82,11 +121,14 @@ public final class RunningSummary {
      * @throws IllegalArgumentException naming the option or the missing service
      */
     public static RunningSummary fromOptions(String provider, ProviderOptions options) {
-        return builder(summarizer(provider, options))
+        Builder b = builder(summarizer(provider, options))
                 .maxTokens(options.integer(SUMMARY_MAX_TOKENS, DEFAULT_MAX_TOKENS, MIN_SUMMARY_TOKENS))
                 .batchMessages(options.integer(BATCH_MESSAGES, DEFAULT_BATCH_MESSAGES, 1))
-                .batchMaxTokens(options.integer(BATCH_MAX_TOKENS, DEFAULT_BATCH_MAX_TOKENS, 64))
-                .build();
+                .summaryContextTokens(options.integer(SUMMARY_CONTEXT_TOKENS, DEFAULT_SUMMARY_CONTEXT_TOKENS, 512));
+        if (options.string(BATCH_MAX_TOKENS).isPresent()) {
+            b.batchMaxTokens(options.integer(BATCH_MAX_TOKENS, 0, 64));
+        }
+        return b.build();
     }
 
     private static Summarizer summarizer(String provider, ProviderOptions options) {
@@ -120,8 +162,14 @@ public final class RunningSummary {
         return batchMessages;
     }
 
+    /** The most transcript tokens one call is given: by default what the summarizer's context leaves. */
     public int batchMaxTokens() {
         return batchMaxTokens;
+    }
+
+    /** The summarizer model's context window this summary was configured for. */
+    public int summaryContextTokens() {
+        return contextTokens;
     }
 
     /**
@@ -183,30 +231,42 @@ public final class RunningSummary {
         long evictable = messages - uncovered.get(uncovered.size() - 1).size();
         long lastSeq = input.transcript().size() - 1L;
         int cap = Math.min(capTokens, maxTokens);
-        if (evictable < batchMessages || state.retryAfterSeq() > lastSeq || cap < MIN_SUMMARY_TOKENS) {
+        long[] waiting = retryAfter.get(input.conversationId(), () -> new long[] {-1});
+        long waitFor;
+        synchronized (waiting) {
+            waitFor = Math.max(waiting[0], state.retryAfterSeq());
+        }
+        if (evictable < batchMessages || waitFor > lastSeq || cap < MIN_SUMMARY_TOKENS) {
             return state;
         }
         List<TranscriptUnit> batch = batch(uncovered, tokens, messages, verbatimTokens, verbatimMessages);
         int batchSize = batch.stream().mapToInt(TranscriptUnit::size).sum();
         TokenCounter counter = input.tokens();
-        String text = TokenTruncation.truncate(TranscriptRenderer.render(batch), batchMaxTokens, counter);
+        // never cut the text: a batch over the limit (one unit larger than it) is summarized in parts
+        List<String> parts = TokenTruncation.split(TranscriptRenderer.render(batch), batchMaxTokens, counter);
         TranscriptUnit end = batch.get(batch.size() - 1);
         SummaryState next;
         try {
-            String summary = summarizer.summarize(new SummaryRequest(text, null, cap,
-                    state.hasSummary() ? state.summary() : null));
-            if (summary == null || summary.isBlank()) {
-                throw new IllegalStateException("the summarizer returned an empty summary");
+            String summary = state.hasSummary() ? state.summary() : null;
+            for (String part : parts) {
+                String written = summarizer.summarize(new SummaryRequest(part, null, cap, summary));
+                if (written == null || written.isBlank()) {
+                    throw new IllegalStateException("the summarizer returned an empty summary");
+                }
+                summary = TokenTruncation.truncate(written, cap, counter);
             }
-            next = new SummaryState(TokenTruncation.truncate(summary, cap, counter), end.lastSeq(),
-                    anchor(end.entries().get(end.size() - 1).message()), -1);
-            log.debug("conversation {}: summarized {} messages (entries {}-{}) into {} tokens", input.conversationId(),
-                    batchSize, batch.get(0).firstSeq(), end.lastSeq(), counter.count(next.summary()));
+            next = new SummaryState(summary, end.lastSeq(), anchor(end.entries().get(end.size() - 1).message()), -1);
+            log.debug("conversation {}: summarized {} messages (entries {}-{}, {} part(s)) into {} tokens",
+                    input.conversationId(), batchSize, batch.get(0).firstSeq(), end.lastSeq(), parts.size(),
+                    counter.count(next.summary()));
         } catch (RuntimeException e) {
-            next = state.retryingAfter(lastSeq + batchMessages);
+            synchronized (waiting) {
+                waiting[0] = lastSeq + batchMessages;
+            }
             log.warn("conversation {}: summarizing {} messages (entries {}-{}) failed; this turn goes on with the previous "
                     + "summary and fewer earlier messages, and summarizing is retried after {} more messages",
                     input.conversationId(), batchSize, batch.get(0).firstSeq(), end.lastSeq(), batchMessages, e);
+            return state;
         }
         persist(input, next);
         return next;
@@ -260,7 +320,7 @@ public final class RunningSummary {
     @Override
     public String toString() {
         return "RunningSummary[maxTokens=" + maxTokens + ", batchMessages=" + batchMessages + ", batchMaxTokens="
-                + batchMaxTokens + "]";
+                + batchMaxTokens + ", summaryContextTokens=" + contextTokens + "]";
     }
 
     /** Builds a {@link RunningSummary}. */
@@ -268,7 +328,8 @@ public final class RunningSummary {
         private final Summarizer summarizer;
         private int maxTokens = DEFAULT_MAX_TOKENS;
         private int batchMessages = DEFAULT_BATCH_MESSAGES;
-        private int batchMaxTokens = DEFAULT_BATCH_MAX_TOKENS;
+        private int batchMaxTokens;
+        private int contextTokens = DEFAULT_SUMMARY_CONTEXT_TOKENS;
 
         private Builder(Summarizer summarizer) {
             this.summarizer = Objects.requireNonNull(summarizer, "summarizer");
@@ -293,7 +354,23 @@ public final class RunningSummary {
             return this;
         }
 
-        /** The most transcript tokens one call is given (default {@value RunningSummary#DEFAULT_BATCH_MAX_TOKENS}). */
+        /**
+         * The summarizer model's context window, prompt and reply (default
+         * {@value RunningSummary#DEFAULT_SUMMARY_CONTEXT_TOKENS}); {@code batchMaxTokens} defaults to what it leaves.
+         */
+        public Builder summaryContextTokens(int contextTokens) {
+            if (contextTokens < 512) {
+                throw new IllegalArgumentException("option '" + SUMMARY_CONTEXT_TOKENS + "' must be at least 512, got "
+                        + contextTokens);
+            }
+            this.contextTokens = contextTokens;
+            return this;
+        }
+
+        /**
+         * The most transcript tokens one call is given (default: the summarizer's context less twice the summary cap and
+         * {@value RunningSummary#SUMMARY_PROMPT_OVERHEAD} prompt tokens; a larger value is rejected at build time).
+         */
         public Builder batchMaxTokens(int batchMaxTokens) {
             if (batchMaxTokens < 64) {
                 throw new IllegalArgumentException("option '" + BATCH_MAX_TOKENS + "' must be at least 64, got " + batchMaxTokens);

@@ -41,6 +41,43 @@ final class TokenTruncation {
         return "";
     }
 
+    /**
+     * {@code text} (stripped) in consecutive parts of at most {@code maxTokens} tokens each, together holding all of
+     * it: each part ends at the last line or sentence end within the cap (when that keeps at least half of what fits),
+     * else at the last word boundary, else where the cap falls. Nothing is dropped except whitespace between parts.
+     */
+    static java.util.List<String> split(String text, int maxTokens, TokenCounter counter) {
+        if (maxTokens <= 0) {
+            throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        String rest = text.strip();
+        while (!rest.isEmpty()) {
+            if (counter.count(rest) <= maxTokens) {
+                parts.add(rest);
+                break;
+            }
+            int fit = Math.max(1, longestFittingPrefix(rest, maxTokens, counter));
+            int cut = lastSentenceEnd(rest, fit);
+            if (cut < fit / 2) {
+                int space = lastWhitespace(rest, fit);
+                cut = space >= fit / 2 ? space : fit;
+            }
+            if (cut <= 0) {
+                cut = fit;
+            }
+            if (cut < rest.length() && Character.isLowSurrogate(rest.charAt(cut)) && cut > 1) {
+                cut--;
+            }
+            String part = rest.substring(0, cut).strip();
+            if (!part.isEmpty()) {
+                parts.add(part);
+            }
+            rest = rest.substring(cut).strip();
+        }
+        return parts;
+    }
+
     /** The largest length whose prefix fits (token counts grow with the prefix, so a binary search finds it). */
     private static int longestFittingPrefix(String t, int maxTokens, TokenCounter counter) {
         int lo = 0;

@@ -24,7 +24,7 @@ class HierarchicalProviderTest {
         assertThat(provider.name()).isEqualTo("hierarchical");
         assertThat(provider.description()).isNotBlank();
         assertThat(provider.optionKeys()).containsExactlyInAnyOrder("short-term-share", "recall-share", "summary-share",
-                "batch-messages", "batch-max-tokens", "summary-max-tokens", "summary-model");
+                "batch-messages", "batch-max-tokens", "summary-max-tokens", "summary-model", "summary-context-tokens");
         assertThat(((HierarchicalStrategy) create(Map.of())).shares()).isEqualTo(BudgetShares.DEFAULT);
         assertThat(((HierarchicalStrategy) create(Map.of("short-term-share", "0.6", "recall-share", "0.25", "summary-share", "0.15")))
                 .shares()).isEqualTo(new BudgetShares(0.6, 0.25, 0.15));

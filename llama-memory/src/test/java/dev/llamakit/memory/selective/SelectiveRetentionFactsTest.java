@@ -2,6 +2,7 @@ package dev.llamakit.memory.selective;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -32,5 +33,44 @@ class SelectiveRetentionFactsTest {
     void emptyTextsHaveNoFacts(String text, int facts) {
         assertThat(Facts.count(text, 3)).isEqualTo(facts);
         assertThat(Facts.count(null, 3)).isZero();
+    }
+
+    /**
+     * Issue 14: looking for an e-mail address searched for '@' (and '.') to the end of the whole text for every word,
+     * so a long message without one cost O(words x length). Counted in character reads, not in time.
+     */
+    @Test
+    void readsEachCharacterABoundedNumberOfTimes() {
+        StringBuilder sb = new StringBuilder();
+        while (sb.length() < 200_000) {
+            sb.append("the team agreed to ship on friday after review. ");
+        }
+        int[] reads = {0};
+        CharSequence counting = new CharSequence() {
+            @Override
+            public int length() {
+                return sb.length();
+            }
+
+            @Override
+            public char charAt(int index) {
+                reads[0]++;
+                return sb.charAt(index);
+            }
+
+            @Override
+            public CharSequence subSequence(int start, int end) {
+                reads[0] += end - start;
+                return sb.subSequence(start, end);
+            }
+
+            @Override
+            public String toString() {
+                reads[0] += sb.length();
+                return sb.toString();
+            }
+        };
+        assertThat(Facts.count(counting, 3)).isZero();
+        assertThat(reads[0]).as("character reads for %d characters", sb.length()).isLessThan(6 * sb.length());
     }
 }

@@ -25,7 +25,7 @@ class SummarizationProviderTest {
         assertThat(provider.name()).isEqualTo("summarization");
         assertThat(provider.description()).isNotBlank();
         assertThat(provider.optionKeys()).containsExactlyInAnyOrder("recent-tokens", "recent-messages", "batch-messages",
-                "batch-max-tokens", "summary-max-tokens", "summary-model");
+                "batch-max-tokens", "summary-max-tokens", "summary-model", "summary-context-tokens");
         MemoryStrategy s = MemoryStrategies.create("summarization", withSummarizer(summarizer)
                 .put("recent-tokens", "900").put("recent-messages", "10").put("batch-messages", "4").put("summary-max-tokens", "128")
                 .put("batch-max-tokens", "2000").build());
@@ -67,7 +67,7 @@ class SummarizationProviderTest {
         assertThatThrownBy(() -> MemoryStrategies.create("summarization", withSummarizer(summarizer).put("recent-tokens", "0").build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'recent-tokens'");
         assertThatThrownBy(() -> MemoryStrategies.create("summarization", withSummarizer(summarizer).put("recent-messages", "3").build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'recent-messages' (3)").hasMessageContaining("'batch-messages' (6)");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'recent-messages' (3)").hasMessageContaining("'batch-messages' (16)");
         assertThatThrownBy(() -> MemoryStrategies.create("summarization", withSummarizer(summarizer).put("recent-messags", "3").build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("recent-messags").hasMessageContaining("recent-messages");
     }
