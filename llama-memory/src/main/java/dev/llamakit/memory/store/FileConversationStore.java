@@ -199,6 +199,12 @@ public final class FileConversationStore implements ConversationStore {
         return withFile(conversationId, file -> file.loadLast(count));
     }
 
+    /** The last sequence number, from the open file's index: no record is read (one writer per directory). */
+    @Override
+    public long head(String conversationId) {
+        return withFile(conversationId, ConversationFile::head);
+    }
+
     @Override
     public Optional<String> getState(String conversationId, String key) {
         Objects.requireNonNull(key, "key");
@@ -460,6 +466,10 @@ public final class FileConversationStore implements ConversationStore {
                 return Transcript.empty();
             }
             return Transcript.of(read(0, 0));
+        }
+
+        long head() {
+            return openFile(false) ? nextSeq - 1 : -1;
         }
 
         List<TranscriptEntry> loadLast(int count) {
