@@ -6,6 +6,7 @@ import dev.llamakit.apps.rag.Source;
 import dev.llamakit.client.ChatModel;
 import dev.llamakit.embed.Embedder;
 import dev.llamakit.retrieval.Retriever;
+import dev.llamakit.retrieval.lucene.IndexNotWritableException;
 import dev.llamakit.retrieval.lucene.IndexUnreadableException;
 import dev.llamakit.retrieval.rerank.Reranker;
 import dev.llamakit.retrieval.rerank.Rerankers;
@@ -115,7 +116,7 @@ final class RagAskCommand extends AppCommand {
                 b.model(common.client(ctx), common.model);
             }
             answer = b.build().ask(q);
-        } catch (IndexUnreadableException e) {
+        } catch (IndexUnreadableException | IndexNotWritableException e) {
             throw CliException.input(e.getMessage());
         }
         if (common.json) {

@@ -20,7 +20,11 @@ import picocli.CommandLine.Mixin;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.llamakit.embed.Embedder;
 import dev.llamakit.embed.EmbeddingProgress;
+import dev.llamakit.retrieval.lucene.IndexCheck;
+import dev.llamakit.retrieval.lucene.IndexCommits;
+import dev.llamakit.retrieval.lucene.IndexNotWritableException;
 import dev.llamakit.retrieval.lucene.IndexUnreadableException;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,7 +35,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "index", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
         description = {"Index a folder (txt, Markdown, HTML, BEIR jsonl) into an on-disk index (bm25; vectors too for "
                 + "vector and hybrid) or into OpenSearch.",
-                "Incremental: a second run reads only what changed (manifest beside the index)."})
+                "Incremental: a second run reads only what changed. The record of what was indexed is kept in the "
+                        + "index's own commits, written every few seconds: an interrupted run keeps its work and the "
+                        + "next run resumes."})
 final class RagIndexCommand extends AppCommand {
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The folder to index.")
@@ -43,9 +49,20 @@ final class RagIndexCommand extends AppCommand {
     Path index;
 
     @Option(names = "--manifest", paramLabel = "FILE",
-            description = "What was indexed, for incremental runs (default: beside the index folder; for opensearch "
-                    + ".llama-opensearch-NAME.manifest.json).")
+            description = "What was indexed, for incremental runs: for opensearch (default "
+                    + ".llama-opensearch-NAME.manifest.json). An on-disk index keeps it inside; a file given here (or "
+                    + "the old INDEX.manifest.json beside it) is taken over once and removed.")
     Path manifestFile;
+
+    @Option(names = "--verify",
+            description = "Check every index file against its checksum first, and hash every source file instead of "
+                    + "trusting unchanged sizes and times.")
+    boolean verify;
+
+    @Option(names = "--checkpoint-seconds", paramLabel = "S", defaultValue = "5",
+            description = "Commit the work done at least this often (default: ${DEFAULT-VALUE}); an interrupted run "
+                    + "loses at most this much.")
+    double checkpointSeconds;
 
     @Mixin
     RetrieverOptions retrieval;
@@ -60,10 +77,22 @@ final class RagIndexCommand extends AppCommand {
         RetrieverChoice.requireKnown(retrieval.name);
         String indexName = index != null ? index.toString() : RetrieverOptions.DEFAULT_OPENSEARCH_INDEX;
         Path indexDir = retrieval.opensearch() ? null : (index != null ? index : Path.of(RagCommand.DEFAULT_INDEX));
+        // an on-disk index keeps its manifest in its commits; a file here is an old one to take over
         Path manifest = manifestFile != null ? manifestFile
                 : indexDir != null ? FolderIndexer.manifestBeside(indexDir)
                 : Path.of(".llama-opensearch-" + indexName.replaceAll("[^A-Za-z0-9._-]", "_") + ".manifest.json");
         String where = indexDir != null ? indexDir.toString() : "opensearch index " + indexName;
+        if (!(checkpointSeconds >= 0) || Double.isInfinite(checkpointSeconds)) {
+            throw new CliException(ExitCodes.USAGE, "--checkpoint-seconds must be 0 or more, got " + checkpointSeconds);
+        }
+        IndexCheck.Result verified = null;
+        if (verify && indexDir != null && hasIndex(indexDir)) {
+            try {
+                verified = IndexCheck.verify(indexDir);
+            } catch (IndexUnreadableException e) {
+                throw CliException.input(e.getMessage());
+            }
+        }
         FolderLoader loader = FolderLoader.builder(root).build();
         long startNanos = System.nanoTime();
         IndexReport report;
@@ -85,12 +114,18 @@ final class RagIndexCommand extends AppCommand {
                 progressLine.set(progress);
                 target = progress;
             }
-            report = FolderIndexer.builder(target, loader).manifest(manifest)
-                    .batchSize(progress != null ? 64 : FolderIndexer.DEFAULT_BATCH_SIZE).build().index();
+            FolderIndexer.Builder indexer = FolderIndexer.builder(target, loader).manifest(manifest)
+                    .verifyContent(verify)
+                    .checkpointEvery(Duration.ofMillis(Math.round(checkpointSeconds * 1000)))
+                    .batchSize(progress != null ? 64 : FolderIndexer.DEFAULT_BATCH_SIZE);
+            if (retriever instanceof IndexCommits commits) {
+                indexer.commits(commits);
+            }
+            report = indexer.build().index();
             if (progress != null) {
                 progress.finish();
             }
-        } catch (IndexUnreadableException e) {
+        } catch (IndexUnreadableException | IndexNotWritableException e) {
             throw CliException.input(e.getMessage());
         }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
@@ -99,7 +134,7 @@ final class RagIndexCommand extends AppCommand {
             json.put("folder", root.toString());
             json.put("index", indexDir != null ? indexDir.toString() : indexName);
             json.put("retriever", retrieval.name);
-            json.put("manifest", manifest.toString());
+            json.put("manifest", indexDir != null ? indexDir.toString() : manifest.toString());
             json.put("added", report.added());
             json.put("updated", report.updated());
             json.put("deleted", report.deleted());
@@ -108,17 +143,29 @@ final class RagIndexCommand extends AppCommand {
             json.put("documentsUpserted", report.documentsUpserted());
             json.put("documentsDeleted", report.documentsDeleted());
             json.put("rebuilt", report.rebuilt());
+            json.put("resumed", report.resumed());
+            if (verified != null) {
+                json.put("verifiedFiles", verified.files());
+                json.put("verifiedBytes", verified.bytes());
+            }
             json.put("skippedFiles", report.skippedFiles());
             json.put("skippedLines", report.skippedLines());
             json.put("seconds", Math.round(seconds * 1000) / 1000.0);
             printJson(json);
         } else {
             var out = ctx.out();
+            if (verified != null) {
+                out.printf(java.util.Locale.ROOT, "verified %s: %d index files, %.1f MB, every checksum matches%n",
+                        indexDir, verified.files(), verified.bytes() / 1e6);
+            }
             out.printf(java.util.Locale.ROOT, "indexed %s into %s (%s) in %.1f s%n", root, where, retrieval.name, seconds);
+            if (report.resumed()) {
+                out.println("  resumed the interrupted previous run");
+            }
             out.printf("  files: %d added, %d updated, %d deleted, %d unchanged, %d skipped%n", report.added(),
                     report.updated(), report.deleted(), report.unchanged(), report.skipped());
             out.printf("  documents: %d upserted, %d deleted%s%n", report.documentsUpserted(), report.documentsDeleted(),
-                    report.rebuilt() ? " (rebuilt: the index held fewer documents than the manifest)" : "");
+                    report.rebuilt() ? " (rebuilt: every file was read again)" : "");
             for (SkippedFile f : report.skippedFiles()) {
                 out.println("  skipped " + f.path() + ": " + f.reason());
             }
@@ -131,6 +178,15 @@ final class RagIndexCommand extends AppCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** Whether {@code dir} holds a Lucene commit (a folder about to be created does not). */
+    private static boolean hasIndex(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(p -> p.getFileName().toString().startsWith("segments_"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** How many files the loader will look at (for the progress line's ETA only). */

@@ -292,6 +292,35 @@ class LlamaCliTest {
     }
 
     @Test
+    void ragIndexKeepsItsRecordInsideTheIndexAndVerifiesChecksums() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("docs"));
+        Files.copy(DOCS.resolve("memory.md"), folder.resolve("memory.md"));
+        Files.copy(DOCS.resolve("client.md"), folder.resolve("client.md"));
+        Path index = tmp.resolve("index");
+        // the old layout: a manifest beside the index, and the lock file a killed run left there
+        Files.writeString(tmp.resolve("index.manifest.json.lock"), "4194303");
+        Run r = run("rag", "index", folder.toString(), "--index", index.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.json().get("manifest").asText()).isEqualTo(index.toString());
+        assertThat(tmp.resolve("index.manifest.json")).doesNotExist();
+        assertThat(tmp.resolve("index.manifest.json.lock")).doesNotExist();
+
+        Run verified = run("rag", "index", folder.toString(), "--index", index.toString(), "--verify");
+        assertThat(verified.code()).as(verified.err()).isZero();
+        assertThat(verified.out()).contains("every checksum matches").contains("2 unchanged");
+
+        Path cfs;
+        try (var files = Files.list(index)) {
+            cfs = files.filter(p -> p.toString().endsWith(".cfs")).findFirst().orElseThrow();
+        }
+        try (var ch = java.nio.channels.FileChannel.open(cfs, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap("garbage!".getBytes(StandardCharsets.US_ASCII)), Files.size(cfs) / 2);
+        }
+        assertThat(run("rag", "index", folder.toString(), "--index", index.toString(), "--verify").oneLineError(2)
+                .err()).contains(cfs.getFileName().toString()).contains("damaged").contains("backup");
+    }
+
+    @Test
     void ragBadInput() {
         assertThat(run("rag", "ask", "--index", tmp.resolve("none").toString(), "q").oneLineError(2).err())
                 .contains("no index");

@@ -42,7 +42,7 @@ import org.apache.lucene.search.similarities.BM25Similarity;
  *
  * <p>Thread-safe: searches run concurrently with each other and with writes.
  */
-public final class Bm25Retriever implements Retriever {
+public final class Bm25Retriever implements Retriever, IndexCommits {
     /** The provider name. */
     public static final String NAME = "bm25";
     /** Anserini's default k1. */
@@ -102,7 +102,7 @@ public final class Bm25Retriever implements Retriever {
         this.highlights = b.highlights;
         this.analyzer = new Bm25Analyzer(b.stemmer, b.stopWords);
         this.search = new Bm25Search(analyzer, fields, titleWeight, textWeight);
-        this.store = new ChunkStore(NAME, b.indexDirectory, analyzer, new BM25Similarity(k1, this.b), fields, chunker,
+        this.store = new ChunkStore(NAME, b.indexDirectory, b.luceneDirectory, analyzer, new BM25Similarity(k1, this.b), fields, chunker,
                 null);
     }
 
@@ -203,6 +203,26 @@ public final class Bm25Retriever implements Retriever {
 
     /** Commits (on disk) and closes the index; waits for running searches and writes. Idempotent. */
     @Override
+    public boolean durable() {
+        return store.commits().durable();
+    }
+
+    @Override
+    public String committedValue(String key) {
+        return store.commits().committedValue(key);
+    }
+
+    @Override
+    public void deferCommits(boolean defer) {
+        store.commits().deferCommits(defer);
+    }
+
+    @Override
+    public void commit(java.util.Map<String, String> values) {
+        store.commits().commit(values);
+    }
+
+    @Override
     public void close() {
         store.close();
     }
@@ -225,6 +245,7 @@ public final class Bm25Retriever implements Retriever {
         private float titleWeight = 1.0f;
         private float textWeight = 1.0f;
         private Path indexDirectory;
+        private org.apache.lucene.store.Directory luceneDirectory;
         private Chunker chunker;
         private boolean highlights = true;
 
@@ -297,6 +318,13 @@ public final class Bm25Retriever implements Retriever {
         /** Keep the index in this directory (created when missing); default: in memory. */
         public Builder indexDirectory(Path directory) {
             this.indexDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Tests: keep the index in {@code directory} (simulated crashes, failures), named {@code name} in messages. */
+        Builder luceneDirectory(Path name, org.apache.lucene.store.Directory directory) {
+            this.indexDirectory = Objects.requireNonNull(name, "name");
+            this.luceneDirectory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.Directory;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -72,6 +74,15 @@ final class ChunkStore {
      */
     ChunkStore(String owner, Path directory, Bm25Analyzer analyzer, BM25Similarity similarity,
                Bm25Retriever.FieldLayout fields, Chunker chunker, VectorIndexer vectors) {
+        this(owner, directory, null, analyzer, similarity, fields, chunker, vectors);
+    }
+
+    /**
+     * @param given a Lucene directory to use instead of opening {@code directory}, which then only names it (tests:
+     *     simulated crashes and failures); {@code null} normally
+     */
+    ChunkStore(String owner, Path directory, Directory given, Bm25Analyzer analyzer, BM25Similarity similarity,
+               Bm25Retriever.FieldLayout fields, Chunker chunker, VectorIndexer vectors) {
         this.owner = owner;
         this.fields = fields;
         this.chunker = chunker;
@@ -84,7 +95,8 @@ final class ChunkStore {
             marker.put(LuceneIndex.EMBEDDER_KEY, vectors.embedderName());
             marker.put(LuceneIndex.DIMENSIONS_KEY, Integer.toString(vectors.dimensions()));
         }
-        this.index = LuceneIndex.open(directory, analyzer, similarity, marker);
+        this.index = LuceneIndex.open(directory, given, analyzer, similarity, marker,
+                vectors == null ? null : vectors::probe);
     }
 
     /** The on-disk directory, or {@code null} in memory. */
@@ -213,7 +225,7 @@ final class ChunkStore {
                 }
             });
         } catch (IOException e) {
-            throw new LlamaException(owner + " index write failed: " + e, e);
+            throw writeFailed(e);
         } finally {
             lock.unlock();
         }
@@ -232,10 +244,18 @@ final class ChunkStore {
                 writeLocked(() -> index.writer().deleteDocuments(terms));
             }
         } catch (IOException e) {
-            throw new LlamaException(owner + " index write failed: " + e, e);
+            throw writeFailed(e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A failed write: a read-only or forbidden folder says so, anything else is an I/O failure. */
+    private LlamaException writeFailed(IOException e) {
+        if (index.path() != null && LuceneIndex.isNotWritable(e)) {
+            return new IndexNotWritableException(index.path(), e);
+        }
+        return new LlamaException(owner + " index write failed: " + e, e);
     }
 
     private interface WriteAction {
@@ -313,6 +333,46 @@ final class ChunkStore {
 
     private static String abbreviate(String s) {
         return s.length() <= 80 ? s : s.substring(0, 80) + "…";
+    }
+
+    // -------------------------------------------------------------------------------------------------- commits
+
+    /** The {@link IndexCommits} of the retriever owning this store. */
+    IndexCommits commits() {
+        return new IndexCommits() {
+            @Override
+            public boolean durable() {
+                return index.path() != null;
+            }
+
+            @Override
+            public String committedValue(String key) {
+                ensureOpen();
+                return index.committed(LuceneIndex.APP_PREFIX + Objects.requireNonNull(key, "key"));
+            }
+
+            @Override
+            public void deferCommits(boolean defer) {
+                ensureOpen();
+                index.deferCommits(defer);
+            }
+
+            @Override
+            public void commit(Map<String, String> values) {
+                Map<String, String> prefixed = new HashMap<>();
+                values.forEach((k, v) -> prefixed.put(LuceneIndex.APP_PREFIX + Objects.requireNonNull(k, "key"), v));
+                ReentrantReadWriteLock.ReadLock lock = lifecycle.readLock();
+                lock.lock();
+                try {
+                    ensureOpen();
+                    index.commit(prefixed);
+                } catch (IOException e) {
+                    throw writeFailed(e);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        };
     }
 
     // ------------------------------------------------------------------------------------------------ lifecycle

@@ -27,7 +27,7 @@ import org.apache.lucene.search.similarities.BM25Similarity;
  * {@link VectorRetriever}); the BM25 side is the {@code bm25} retriever's (see {@link Bm25Retriever}), with the same
  * options and defaults.
  */
-public final class HybridRetriever implements Retriever {
+public final class HybridRetriever implements Retriever, IndexCommits {
     /** The provider name. */
     public static final String NAME = "hybrid";
     /** The default depth of each ranking before fusion. */
@@ -56,7 +56,7 @@ public final class HybridRetriever implements Retriever {
         Bm25Analyzer analyzer = new Bm25Analyzer(b.stemmer, b.stopWords);
         this.keywords = new Bm25Search(analyzer, b.fields, b.titleWeight, b.textWeight);
         this.vectors = new VectorSearch(b.embedder, b.exactBelow, b.efSearch);
-        this.store = new ChunkStore(NAME, b.indexDirectory, analyzer, new BM25Similarity(b.k1, b.b), b.fields,
+        this.store = new ChunkStore(NAME, b.indexDirectory, b.luceneDirectory, analyzer, new BM25Similarity(b.k1, b.b), b.fields,
                 chunker, indexer);
     }
 
@@ -132,6 +132,26 @@ public final class HybridRetriever implements Retriever {
 
     /** Commits (on disk) and closes the index, and the embedder if it was created by name. Idempotent. */
     @Override
+    public boolean durable() {
+        return store.commits().durable();
+    }
+
+    @Override
+    public String committedValue(String key) {
+        return store.commits().committedValue(key);
+    }
+
+    @Override
+    public void deferCommits(boolean defer) {
+        store.commits().deferCommits(defer);
+    }
+
+    @Override
+    public void commit(java.util.Map<String, String> values) {
+        store.commits().commit(values);
+    }
+
+    @Override
     public void close() {
         store.close();
     }
@@ -160,6 +180,7 @@ public final class HybridRetriever implements Retriever {
         private float titleWeight = 1.0f;
         private float textWeight = 1.0f;
         private Path indexDirectory;
+        private org.apache.lucene.store.Directory luceneDirectory;
         private Chunker chunker;
         private boolean highlights = true;
 
@@ -259,6 +280,13 @@ public final class HybridRetriever implements Retriever {
         /** Keep the index in this directory (created when missing); default: in memory. */
         public Builder indexDirectory(Path directory) {
             this.indexDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Tests: keep the index in {@code directory} (simulated crashes, failures), named {@code name} in messages. */
+        Builder luceneDirectory(Path name, org.apache.lucene.store.Directory directory) {
+            this.indexDirectory = Objects.requireNonNull(name, "name");
+            this.luceneDirectory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 

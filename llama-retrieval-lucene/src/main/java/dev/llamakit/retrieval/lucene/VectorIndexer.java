@@ -4,6 +4,8 @@ import dev.llamakit.embed.EmbeddingProgress;
 import dev.llamakit.embed.Embedder;
 import dev.llamakit.retrieval.Chunk;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -38,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * each chunk with a vector also carries the SHA-256 of its embedded text ({@link #VECTOR_KEY}), and before embedding
  * a batch the index is asked for chunks with the same keys, whose stored vectors are copied. So re-upserting an
  * unchanged document embeds nothing, and a changed document embeds only its changed chunks. Identical texts within
- * one upsert are embedded once. The index's embedder is fixed (its name is in the commit data), so a key always
- * stands for the same vector. Vectors are normalised to unit length again on the way in (the similarity is
+ * one upsert are embedded once. The index's embedder is fixed (its name, dimensions and {@linkplain #probe() probe
+ * vector} are in the commit data), so a key always stands for the same vector. Vectors are normalised to unit length again on the way in (the similarity is
  * {@link VectorSimilarityFunction#DOT_PRODUCT}); a zero vector (nothing to embed) leaves the chunk without one.
  */
 final class VectorIndexer implements AutoCloseable {
@@ -51,6 +53,11 @@ final class VectorIndexer implements AutoCloseable {
     static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
     /** Texts per call of the embedder; progress is reported after each. */
     static final int BATCH = 64;
+
+    /** The text whose vector identifies what an embedder computes ({@link #probe()}). */
+    static final String PROBE_TEXT = probeText();
+    /** The least cosine between two probes of the same computation. */
+    static final double SAME_PROBE = 0.9999;
 
     private static final Logger log = LoggerFactory.getLogger(VectorIndexer.class);
 
@@ -77,6 +84,85 @@ final class VectorIndexer implements AutoCloseable {
             throw new IllegalArgumentException("embedder '" + name + "' makes vectors of " + dimensions
                     + " dimensions; Lucene's vector index takes 1 to " + KnnVectorsFormat.DEFAULT_MAX_DIMENSIONS);
         }
+    }
+
+    /**
+     * What the embedder computes, as the commit data stores it: its unit vector of {@link #PROBE_TEXT} (base64 of
+     * little-endian floats). A different model, pooling or length limit gives another vector under the same name.
+     */
+    String probe() {
+        List<float[]> vectors = embedder.embed(List.of(PROBE_TEXT));
+        if (vectors == null || vectors.size() != 1) {
+            throw new IllegalStateException("embedder '" + name + "' returned " + (vectors == null ? "null"
+                    : vectors.size() + " vectors") + " for 1 text");
+        }
+        float[] unit = normalised(vectors.get(0), name, dimensions, "the probe text");
+        ByteBuffer bytes = ByteBuffer.allocate(4 * dimensions).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < dimensions; i++) {
+            bytes.putFloat(unit == null ? 0f : unit[i]);
+        }
+        return Base64.getEncoder().encodeToString(bytes.array());
+    }
+
+    /**
+     * Whether two {@link #probe()} values come from the same computation: the same length and a cosine of at least
+     * {@value #SAME_PROBE}, which float noise (threads, SIMD) keeps but another model, pooling or truncation does not.
+     */
+    static boolean sameComputation(String a, String b) {
+        float[] x = decode(a);
+        float[] y = decode(b);
+        if (x == null || y == null || x.length != y.length) {
+            return false;
+        }
+        double dot = 0;
+        double nx = 0;
+        double ny = 0;
+        for (int i = 0; i < x.length; i++) {
+            dot += (double) x[i] * y[i];
+            nx += (double) x[i] * x[i];
+            ny += (double) y[i] * y[i];
+        }
+        if (nx == 0 || ny == 0) {
+            return nx == ny;
+        }
+        return dot / Math.sqrt(nx * ny) >= SAME_PROBE;
+    }
+
+    private static float[] decode(String probe) {
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(probe);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (raw.length % 4 != 0) {
+            return null;
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        float[] v = new float[raw.length / 4];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = bytes.getFloat();
+        }
+        return v;
+    }
+
+    /** A fixed text of about 700 distinct-ish words: longer than common length limits, so truncation shows. */
+    private static String probeText() {
+        String[] words = ("river stone light market winter garden signal paper silver engine forest letter doctor"
+                + " island window theory music number harbor bridge orange planet coffee animal summer mountain"
+                + " question history energy village picture student kitchen machine ocean morning language"
+                + " science memory travel yellow record wooden thunder castle border credit simple battle camera")
+                .split(" ");
+        StringBuilder text = new StringBuilder("llamakit embedder probe. ");
+        long state = 0x2545F4914F6CDD1DL;
+        for (int i = 0; i < 700; i++) {
+            state ^= state << 13;
+            state ^= state >>> 7;
+            state ^= state << 17;
+            text.append(words[(int) Math.floorMod(state, (long) words.length)]);
+            text.append(i % 12 == 11 ? ". " : " ");
+        }
+        return text.toString().trim();
     }
 
     String embedderName() {

@@ -38,7 +38,7 @@ import org.apache.lucene.search.similarities.BM25Similarity;
  * <p>Thread-safe: searches run concurrently with each other and with writes. An embedder passed to the builder stays
  * the caller's (not closed here); one created from the {@code embedder} option is closed with the retriever.
  */
-public final class VectorRetriever implements Retriever {
+public final class VectorRetriever implements Retriever, IndexCommits {
     /** The provider name. */
     public static final String NAME = "vector";
     /** Indexes of at most this many chunks are searched exactly (see {@code docs/retrieval.md} for the figures). */
@@ -63,7 +63,7 @@ public final class VectorRetriever implements Retriever {
         Bm25Analyzer analyzer = new Bm25Analyzer(b.stemmer, b.stopWords);
         this.keywords = new Bm25Search(analyzer, b.fields, 1f, 1f);
         this.vectors = new VectorSearch(b.embedder, b.exactBelow, b.efSearch);
-        this.store = new ChunkStore(NAME, b.indexDirectory, analyzer,
+        this.store = new ChunkStore(NAME, b.indexDirectory, b.luceneDirectory, analyzer,
                 new BM25Similarity(Bm25Retriever.DEFAULT_K1, Bm25Retriever.DEFAULT_B), b.fields, chunker, indexer);
     }
 
@@ -128,6 +128,26 @@ public final class VectorRetriever implements Retriever {
 
     /** Commits (on disk) and closes the index, and the embedder if it was created by name. Idempotent. */
     @Override
+    public boolean durable() {
+        return store.commits().durable();
+    }
+
+    @Override
+    public String committedValue(String key) {
+        return store.commits().committedValue(key);
+    }
+
+    @Override
+    public void deferCommits(boolean defer) {
+        store.commits().deferCommits(defer);
+    }
+
+    @Override
+    public void commit(java.util.Map<String, String> values) {
+        store.commits().commit(values);
+    }
+
+    @Override
     public void close() {
         store.close();
     }
@@ -150,6 +170,7 @@ public final class VectorRetriever implements Retriever {
         private boolean stopWords = true;
         private Bm25Retriever.FieldLayout fields = Bm25Retriever.FieldLayout.FLAT;
         private Path indexDirectory;
+        private org.apache.lucene.store.Directory luceneDirectory;
         private Chunker chunker;
         private boolean highlights = true;
 
@@ -212,6 +233,13 @@ public final class VectorRetriever implements Retriever {
         /** Keep the index in this directory (created when missing); default: in memory. */
         public Builder indexDirectory(Path directory) {
             this.indexDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Tests: keep the index in {@code directory} (simulated crashes, failures), named {@code name} in messages. */
+        Builder luceneDirectory(Path name, org.apache.lucene.store.Directory directory) {
+            this.indexDirectory = Objects.requireNonNull(name, "name");
+            this.luceneDirectory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 

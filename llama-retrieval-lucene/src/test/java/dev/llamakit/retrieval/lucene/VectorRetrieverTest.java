@@ -215,8 +215,8 @@ class VectorRetrieverTest {
             assertThat(r.count()).isEqualTo(31);
             assertThat(snapshot(r.retrieve("bamboo temples lagoon", 10))).isEqualTo(before);
             r.upsert(SampleCorpus.documents());
-            assertThat(second.texts).as("only the deleted document is embedded again")
-                    .containsExactly(VectorIndexer.embeddingText(Chunk.whole(
+            assertThat(second.texts).as("only the deleted document is embedded again (and the probe, on open)")
+                    .containsExactly(VectorIndexer.PROBE_TEXT, VectorIndexer.embeddingText(Chunk.whole(
                             SampleCorpus.document("cities-02"))));
         }
         // the same folder through the registry, and through hybrid: one index for both

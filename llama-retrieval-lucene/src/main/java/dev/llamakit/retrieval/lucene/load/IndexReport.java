@@ -10,15 +10,24 @@ import java.util.List;
  * {@code unchanged} (not re-read, or only hashed), {@code skipped} (could not be loaded: see {@code skippedFiles};
  * what was indexed from them before is kept). Document counts: {@code documentsUpserted}, {@code documentsDeleted}
  * (including documents that vanished from a changed jsonl file). {@code rebuilt} is true when the retriever held
- * fewer documents than the manifest records (a fresh in-memory retriever, a lost index), so every file was loaded
- * again.
+ * fewer documents than the manifest records (a fresh in-memory retriever, a lost index) or an old manifest was taken
+ * over, so every file was loaded again. {@code resumed} is true when the previous run was interrupted and this one
+ * finished its work.
  */
 public record IndexReport(int added, int updated, int deleted, int unchanged, int skipped, long documentsUpserted,
                           long documentsDeleted, boolean rebuilt, List<SkippedFile> skippedFiles,
-                          List<SkippedLine> skippedLines) {
+                          List<SkippedLine> skippedLines, boolean resumed) {
     public IndexReport {
         skippedFiles = List.copyOf(skippedFiles);
         skippedLines = List.copyOf(skippedLines);
+    }
+
+    /** A report of a run that did not follow an interrupted one. */
+    public IndexReport(int added, int updated, int deleted, int unchanged, int skipped, long documentsUpserted,
+                       long documentsDeleted, boolean rebuilt, List<SkippedFile> skippedFiles,
+                       List<SkippedLine> skippedLines) {
+        this(added, updated, deleted, unchanged, skipped, documentsUpserted, documentsDeleted, rebuilt, skippedFiles,
+                skippedLines, false);
     }
 
     /** Whether the run changed the index. */
@@ -31,6 +40,6 @@ public record IndexReport(int added, int updated, int deleted, int unchanged, in
         return "IndexReport[added " + added + ", updated " + updated + ", deleted " + deleted + ", unchanged " + unchanged
                 + ", skipped " + skipped + " files; upserted " + documentsUpserted + ", deleted " + documentsDeleted
                 + " documents" + (skippedLines.isEmpty() ? "" : "; skipped " + skippedLines.size() + " lines")
-                + (rebuilt ? "; rebuilt" : "") + "]";
+                + (rebuilt ? "; rebuilt" : "") + (resumed ? "; resumed" : "") + "]";
     }
 }

@@ -352,4 +352,132 @@ class FolderIndexerTest {
         }
         assertThat(FolderIndexer.manifestBeside(Path.of("/data/index"))).isEqualTo(Path.of("/data/index.manifest.json"));
     }
+
+    // ------------------------------------------------------------------ who owns an id (issue 13, item 5)
+
+    /** A model of an index: id → title and text, as upserts and deletes leave it. */
+    static final class MapRetriever implements Retriever {
+        final java.util.Map<String, String> docs = new java.util.TreeMap<>();
+
+        @Override
+        public String name() {
+            return "map";
+        }
+
+        @Override
+        public List<RetrievedChunk> retrieve(RetrievalQuery query) {
+            return List.of();
+        }
+
+        @Override
+        public synchronized void upsert(Collection<Document> documents) {
+            documents.forEach(d -> docs.put(d.id(), d.title() + "|" + d.text()));
+        }
+
+        @Override
+        public synchronized void delete(Collection<String> documentIds) {
+            documentIds.forEach(docs::remove);
+        }
+
+        @Override
+        public long count() {
+            return docs.size();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** What a clean build of the folder holds: the reference every incremental run must end at. */
+    java.util.Map<String, String> clean() {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        FolderLoader.of(root).load().documents().forEach(d -> out.put(d.id(), d.title() + "|" + d.text()));
+        return out;
+    }
+
+    @Test
+    void anIdMovingToAnEarlierFileIsNotLost() throws Exception {
+        MapRetriever index = new MapRetriever();
+        FolderIndexer indexer = FolderIndexer.of(index, FolderLoader.of(root), manifest);
+        write("a.jsonl", "{\"_id\":\"z\",\"text\":\"zulu\"}\n");
+        write("b.jsonl", "{\"_id\":\"x\",\"text\":\"xray\"}\n{\"_id\":\"y\",\"text\":\"yankee\"}\n");
+        indexer.index();
+        // x's line moves into a.jsonl, which is read first
+        write("a.jsonl", "{\"_id\":\"z\",\"text\":\"zulu\"}\n{\"_id\":\"x\",\"text\":\"xray moved\"}\n");
+        write("b.jsonl", "{\"_id\":\"y\",\"text\":\"yankee\"}\n");
+        IndexReport r = indexer.index();
+        assertThat(r.skippedLines()).isEmpty();
+        assertThat(index.docs).containsEntry("x", "|xray moved").isEqualTo(clean());
+        // and it stays: later runs see a.jsonl unchanged
+        write("b.jsonl", "{\"_id\":\"y\",\"text\":\"yankee two\"}\n");
+        indexer.index();
+        assertThat(indexer.index().changed()).isFalse();
+        assertThat(index.docs).containsKey("x").isEqualTo(clean());
+    }
+
+    @Test
+    void anIdMovingToALaterFileIsNotLost() throws Exception {
+        MapRetriever index = new MapRetriever();
+        FolderIndexer indexer = FolderIndexer.of(index, FolderLoader.of(root), manifest);
+        write("a.jsonl", "{\"_id\":\"z\",\"text\":\"zulu\"}\n{\"_id\":\"x\",\"text\":\"xray\"}\n");
+        write("b.jsonl", "{\"_id\":\"y\",\"text\":\"yankee\"}\n");
+        indexer.index();
+        write("a.jsonl", "{\"_id\":\"z\",\"text\":\"zulu\"}\n");
+        write("b.jsonl", "{\"_id\":\"y\",\"text\":\"yankee\"}\n{\"_id\":\"x\",\"text\":\"xray moved\"}\n");
+        IndexReport r = indexer.index();
+        assertThat(r.documentsDeleted()).isZero();
+        assertThat(index.docs).containsEntry("x", "|xray moved").isEqualTo(clean());
+    }
+
+    @Test
+    void aDuplicateTakesTheIdOverWhenItsOwnerLetsGo() throws Exception {
+        MapRetriever index = new MapRetriever();
+        FolderIndexer indexer = FolderIndexer.of(index, FolderLoader.of(root), manifest);
+        write("a.jsonl", "{\"_id\":\"x\",\"text\":\"first copy\"}\n");
+        write("b.jsonl", "{\"_id\":\"x\",\"text\":\"second copy\"}\n{\"_id\":\"y\",\"text\":\"yankee\"}\n");
+        indexer.index();
+        assertThat(index.docs).containsEntry("x", "|first copy").isEqualTo(clean());
+        // the owner lets go; b.jsonl has not changed, but now owns x
+        write("a.jsonl", "{\"_id\":\"w\",\"text\":\"whiskey\"}\n");
+        indexer.index();
+        assertThat(index.docs).containsEntry("x", "|second copy").isEqualTo(clean());
+        // a new earlier file with x owns it, as in a clean build; deleting it gives x back to b.jsonl
+        write("0.jsonl", "{\"_id\":\"x\",\"text\":\"zeroth copy\"}\n");
+        indexer.index();
+        assertThat(index.docs).containsEntry("x", "|zeroth copy").isEqualTo(clean());
+        Files.delete(root.resolve("0.jsonl"));
+        indexer.index();
+        assertThat(index.docs).containsEntry("x", "|second copy").isEqualTo(clean());
+        // a text file whose id (its path) a jsonl line already uses
+        write("c.txt", "charlie");
+        write("0.jsonl", "{\"_id\":\"c.txt\",\"text\":\"from jsonl\"}\n");
+        IndexReport r = indexer.index();
+        assertThat(r.skippedFiles()).extracting(LoadReport.SkippedFile::path).contains("c.txt");
+        assertThat(index.docs).isEqualTo(clean());
+        Files.delete(root.resolve("0.jsonl"));
+        indexer.index();
+        assertThat(index.docs).containsEntry("c.txt", "c|charlie").isEqualTo(clean());
+    }
+
+    @Test
+    void randomEditsAlwaysEndAtWhatACleanBuildHolds() throws Exception {
+        long seed = Long.getLong("folder.seed", System.nanoTime());
+        java.util.Random random = new java.util.Random(seed);
+        MapRetriever index = new MapRetriever();
+        FolderIndexer indexer = FolderIndexer.builder(index, FolderLoader.of(root)).manifest(manifest)
+                .batchSize(3).build();
+        String[] files = {"a.jsonl", "m.jsonl", "sub/b.jsonl", "z.jsonl"};
+        for (int round = 0; round < 300; round++) {
+            String file = files[random.nextInt(files.length)];
+            StringBuilder lines = new StringBuilder();
+            for (int i = random.nextInt(5); i > 0; i--) {
+                lines.append("{\"_id\":\"id").append(random.nextInt(12)).append("\",\"text\":\"r").append(round)
+                        .append(' ').append(i).append("\"}\n");
+            }
+            write(file, lines.toString());
+            indexer.index();
+            assertThat(index.docs).as("round %s (seed %s)", round, seed).isEqualTo(clean());
+        }
+    }
 }

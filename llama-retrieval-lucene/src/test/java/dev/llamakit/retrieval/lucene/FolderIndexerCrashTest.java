@@ -1,0 +1,152 @@
+package dev.llamakit.retrieval.lucene;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llamakit.retrieval.lucene.load.FolderIndexer;
+import dev.llamakit.retrieval.lucene.load.FolderLoader;
+import dev.llamakit.retrieval.lucene.load.IndexReport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FilterDirectory;
+import org.apache.lucene.tests.store.MockDirectoryWrapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Simulated power loss with Lucene's own tool: the index lives in a {@link MockDirectoryWrapper}, whose
+ * {@link MockDirectoryWrapper#crash()} drops (deletes, zeroes or truncates) every file not yet fsynced. Round after
+ * round a random folder is changed and indexed; in most rounds an I/O operation chosen at random (a write, a sync, a
+ * rename, a delete: inside an upsert, a checkpoint commit, a merge or the deletes) fails and the machine "loses power"
+ * right there. Then the index must open, and one more run must give exactly the documents of a clean build of the
+ * folder (ids and text hashes), read straight from the last commit. {@code -Dcrash.points=N} (default 200) sets how
+ * many crashes to reach, {@code -Dcrash.seed=S} replays a run.
+ */
+class FolderIndexerCrashTest {
+    private static final Logger log = LoggerFactory.getLogger(FolderIndexerCrashTest.class);
+
+    /** Fails every I/O operation once armed and its countdown reaches zero: the machine is gone. */
+    static final class PowerLoss extends MockDirectoryWrapper.Failure {
+        private int countdown = -1;
+        private int seen;
+        boolean fired;
+
+        void arm(int afterOperations) {
+            countdown = afterOperations;
+            seen = 0;
+            fired = false;
+        }
+
+        int disarm() {
+            countdown = -1;
+            return seen;
+        }
+
+        @Override
+        public void eval(MockDirectoryWrapper dir) throws IOException {
+            if (countdown < 0) {
+                return;
+            }
+            seen++;
+            if (fired || --countdown == 0) {
+                fired = true;
+                throw new MockDirectoryWrapper.FakeIOException();
+            }
+        }
+    }
+
+    @Test
+    void theIndexOpensAndConvergesAfterEveryCrash(@TempDir Path tmp) throws IOException {
+        int target = Integer.getInteger("crash.points", 200);
+        long seed = Long.getLong("crash.seed", System.nanoTime());
+        log.info("crash test: seed {} (-Dcrash.seed={} replays it), {} crash points", seed, seed, target);
+        Random random = new Random(seed);
+        RandomFolder folder = new RandomFolder(tmp.resolve("docs"), random, 40);
+        folder.mutate(12);
+
+        MockDirectoryWrapper mock = new MockDirectoryWrapper(random, new ByteBuffersDirectory());
+        mock.setCheckIndexOnClose(false);
+        mock.setAssertNoUnrefencedFilesOnClose(false);
+        mock.setThrottling(MockDirectoryWrapper.Throttling.NEVER);
+        mock.setUseSlowOpenClosers(false);
+        PowerLoss power = new PowerLoss();
+        mock.failOn(power);
+        Directory shared = new FilterDirectory(mock) {
+            @Override
+            public void close() {
+                // the retriever closes its directory; the simulated disk outlives it
+            }
+        };
+
+        int crashes = 0;
+        int rounds = 0;
+        int operations = 0; // the I/O operations of a run, learnt from the runs that finish (the first one does)
+        long resumed = 0;
+        java.util.Map<String, Integer> where = new java.util.TreeMap<>();
+        while (crashes < target) {
+            rounds++;
+            assertThat(rounds).as("rounds without reaching %s crashes (seed %s)", target, seed).isLessThan(target * 4);
+            folder.mutate(1 + random.nextInt(random.nextInt(5) == 0 ? 20 : 4));
+            Bm25Retriever retriever = open(shared);
+            power.arm(operations == 0 ? Integer.MAX_VALUE : 1 + random.nextInt(operations + operations / 4));
+            try {
+                indexer(retriever, folder.root, random).index();
+                operations = power.disarm();
+                retriever.close();
+            } catch (RuntimeException e) {
+                if (!power.fired) {
+                    throw e;
+                }
+                power.disarm();
+                crashes++;
+                where.merge(where(e), 1, Integer::sum);
+                mock.crash(); // power loss: what was not fsynced is gone
+                try {
+                    retriever.close(); // only lets go of the writer: the simulated disk refuses every change
+                } catch (RuntimeException ignored) {
+                    // expected after a crash
+                }
+                mock.clearCrash();
+                try (Bm25Retriever again = open(shared)) {
+                    IndexReport report = indexer(again, folder.root, random).index();
+                    resumed += report.resumed() ? 1 : 0;
+                }
+            }
+            assertThat(IndexContents.of(mock)).as("round %s, %s crashes (seed %s)", rounds, crashes, seed)
+                    .isEqualTo(IndexContents.expected(folder.root));
+        }
+        String figures = "crash test: " + rounds + " rounds, " + crashes + " crash points " + where + ", " + resumed
+                + " runs resumed an interrupted one, documents lost: 0 (seed " + seed + ")";
+        log.info(figures);
+        System.out.println(figures);
+        assertThat(where.keySet()).as("crash points in commits and in writes").contains("commit", "write");
+        assertThat(resumed).as("runs that resumed from a checkpoint").isPositive();
+        mock.close();
+    }
+
+    /** Where the power went: in a commit (checkpoint), or in a write (upsert, delete, merge). */
+    private static String where(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (StackTraceElement f : t.getStackTrace()) {
+                if (f.getClassName().endsWith("IndexWriter") && (f.getMethodName().contains("ommit"))) {
+                    return "commit";
+                }
+            }
+        }
+        return "write";
+    }
+
+    private static Bm25Retriever open(Directory dir) {
+        return Bm25Retriever.builder().luceneDirectory(Path.of("simulated-disk"), dir).build();
+    }
+
+    private static FolderIndexer indexer(Bm25Retriever retriever, Path root, Random random) {
+        return FolderIndexer.builder(retriever, FolderLoader.of(root)).batchSize(1 + random.nextInt(6))
+                .checkpointEvery(Duration.ZERO).build();
+    }
+}
