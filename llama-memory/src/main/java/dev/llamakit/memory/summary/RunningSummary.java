@@ -85,6 +85,8 @@ public final class RunningSummary {
     private final int batchMessages;
     private final int batchMaxTokens;
     private final int contextTokens;
+    /** Whether {@code batchMessages} was given, rather than the default (which a smaller verbatim limit lowers). */
+    private final boolean batchGiven;
     /** Per conversation: the transcript size to wait for after a failed call. */
     private final dev.llamakit.memory.relevance.ConversationCache<long[]> retryAfter =
             new dev.llamakit.memory.relevance.ConversationCache<>();
@@ -93,6 +95,7 @@ public final class RunningSummary {
         this.summarizer = Objects.requireNonNull(b.summarizer, "summarizer");
         this.maxTokens = b.maxTokens;
         this.batchMessages = b.batchMessages;
+        this.batchGiven = b.batchGiven;
         this.contextTokens = b.contextTokens;
         int fits = b.contextTokens - 2 * b.maxTokens - SUMMARY_PROMPT_OVERHEAD;
         if (fits < 64) {
@@ -123,10 +126,12 @@ public final class RunningSummary {
     public static RunningSummary fromOptions(String provider, ProviderOptions options) {
         Builder b = builder(summarizer(provider, options))
                 .maxTokens(options.integer(SUMMARY_MAX_TOKENS, DEFAULT_MAX_TOKENS, MIN_SUMMARY_TOKENS))
-                .batchMessages(options.integer(BATCH_MESSAGES, DEFAULT_BATCH_MESSAGES, 1))
                 .summaryContextTokens(options.integer(SUMMARY_CONTEXT_TOKENS, DEFAULT_SUMMARY_CONTEXT_TOKENS, 512));
         if (options.string(BATCH_MAX_TOKENS).isPresent()) {
             b.batchMaxTokens(options.integer(BATCH_MAX_TOKENS, 0, 64));
+        }
+        if (options.string(BATCH_MESSAGES).isPresent()) {
+            b.batchMessages(options.integer(BATCH_MESSAGES, DEFAULT_BATCH_MESSAGES, 1));
         }
         return b.build();
     }
@@ -160,6 +165,26 @@ public final class RunningSummary {
 
     public int batchMessages() {
         return batchMessages;
+    }
+
+    /** Whether {@code batch-messages} was given explicitly (otherwise it is the default, see {@link #fittingVerbatimMessages}). */
+    public boolean batchMessagesGiven() {
+        return batchGiven;
+    }
+
+    /**
+     * This running summary for a verbatim part of at most {@code verbatimMessages} messages: the same one when
+     * {@code batch-messages} was given or fits, else one whose batch is {@code verbatimMessages} (the default batch
+     * never makes a verbatim limit invalid that was valid with the former default of 6).
+     */
+    public RunningSummary fittingVerbatimMessages(int verbatimMessages) {
+        if (batchGiven || verbatimMessages >= batchMessages) {
+            return this;
+        }
+        Builder b = new Builder(summarizer).maxTokens(maxTokens).summaryContextTokens(contextTokens);
+        b.batchMessages = Math.max(1, verbatimMessages);
+        b.batchMaxTokens = batchMaxTokens;
+        return b.build();
     }
 
     /** The most transcript tokens one call is given: by default what the summarizer's context leaves. */
@@ -328,6 +353,7 @@ public final class RunningSummary {
         private final Summarizer summarizer;
         private int maxTokens = DEFAULT_MAX_TOKENS;
         private int batchMessages = DEFAULT_BATCH_MESSAGES;
+        private boolean batchGiven;
         private int batchMaxTokens;
         private int contextTokens = DEFAULT_SUMMARY_CONTEXT_TOKENS;
 
@@ -351,6 +377,7 @@ public final class RunningSummary {
                 throw new IllegalArgumentException("option '" + BATCH_MESSAGES + "' must be at least 1, got " + batchMessages);
             }
             this.batchMessages = batchMessages;
+            this.batchGiven = true;
             return this;
         }
 
