@@ -202,6 +202,57 @@ public final class RunningSummary {
      * this transcript (unreadable, beyond its end, or its boundary entry differs; logged as a warning).
      */
     public SummaryState load(MemoryInput input) {
+        return load(input, null);
+    }
+
+    /**
+     * {@link #load(MemoryInput)} with a per-conversation memo: when the stored value is the one read last time (the
+     * same string, or an equal one) and the transcript entry it ends at is the same object, the state parsed then is
+     * returned without parsing or fingerprinting again. The memo is updated (it is not thread-safe: the caller holds
+     * the conversation's lock).
+     *
+     * @param memo the conversation's memo, or null for none
+     */
+    public SummaryState load(MemoryInput input, LoadMemo memo) {
+        if (memo == null) {
+            return loadFresh(input);
+        }
+        Optional<String> raw;
+        try {
+            raw = input.state().get(STATE_KEY);
+        } catch (RuntimeException e) {
+            memo.clear();
+            return loadFresh(input);
+        }
+        String value = raw.orElse(null);
+        Transcript transcript = input.transcript();
+        if (memo.state != null && java.util.Objects.equals(memo.raw, value)) {
+            long through = memo.state.throughSeq();
+            if (through < 0 || (through < transcript.size() && transcript.get((int) through) == memo.entry)) {
+                return memo.state;
+            }
+        }
+        SummaryState state = loadFresh(input);
+        memo.raw = value;
+        memo.state = state;
+        memo.entry = state.throughSeq() >= 0 && state.throughSeq() < transcript.size() ? transcript.get((int) state.throughSeq()) : null;
+        return state;
+    }
+
+    /** What {@link #load(MemoryInput, LoadMemo)} remembers for one conversation between turns. */
+    public static final class LoadMemo {
+        private String raw;
+        private SummaryState state;
+        private Object entry;
+
+        void clear() {
+            raw = null;
+            state = null;
+            entry = null;
+        }
+    }
+
+    private SummaryState loadFresh(MemoryInput input) {
         Optional<String> raw;
         try {
             raw = input.state().get(STATE_KEY);
