@@ -6,6 +6,7 @@ import dev.llamakit.chat.ToolMessage;
 import dev.llamakit.client.ChatModel;
 import dev.llamakit.memory.MemoryInput;
 import dev.llamakit.memory.Transcript;
+import dev.llamakit.memory.TranscriptEntry;
 import dev.llamakit.memory.TranscriptUnit;
 import dev.llamakit.spi.ProviderOptions;
 import dev.llamakit.summarize.ChatModelSummarizer;
@@ -205,54 +206,16 @@ public final class RunningSummary {
         return load(input, null);
     }
 
+
     /**
-     * {@link #load(MemoryInput)} with a per-conversation memo: when the stored value is the one read last time (the
-     * same string, or an equal one) and the transcript entry it ends at is the same object, the state parsed then is
-     * returned without parsing or fingerprinting again. The memo is updated (it is not thread-safe: the caller holds
-     * the conversation's lock).
+     * {@link #load(MemoryInput)} with a per-conversation memo: the stored value is parsed only when it differs from the
+     * one read last time, and its boundary entry is fingerprinted only when it is not the entry object checked last
+     * time; the result is the one {@link #load(MemoryInput)} gives. The memo is updated (it is not thread-safe: the
+     * caller holds the conversation's lock).
      *
      * @param memo the conversation's memo, or null for none
      */
     public SummaryState load(MemoryInput input, LoadMemo memo) {
-        if (memo == null) {
-            return loadFresh(input);
-        }
-        Optional<String> raw;
-        try {
-            raw = input.state().get(STATE_KEY);
-        } catch (RuntimeException e) {
-            memo.clear();
-            return loadFresh(input);
-        }
-        String value = raw.orElse(null);
-        Transcript transcript = input.transcript();
-        if (memo.state != null && java.util.Objects.equals(memo.raw, value)) {
-            long through = memo.state.throughSeq();
-            if (through < 0 || (through < transcript.size() && transcript.get((int) through) == memo.entry)) {
-                return memo.state;
-            }
-        }
-        SummaryState state = loadFresh(input);
-        memo.raw = value;
-        memo.state = state;
-        memo.entry = state.throughSeq() >= 0 && state.throughSeq() < transcript.size() ? transcript.get((int) state.throughSeq()) : null;
-        return state;
-    }
-
-    /** What {@link #load(MemoryInput, LoadMemo)} remembers for one conversation between turns. */
-    public static final class LoadMemo {
-        private String raw;
-        private SummaryState state;
-        private Object entry;
-
-        void clear() {
-            raw = null;
-            state = null;
-            entry = null;
-        }
-    }
-
-    private SummaryState loadFresh(MemoryInput input) {
         Optional<String> raw;
         try {
             raw = input.state().get(STATE_KEY);
@@ -263,20 +226,51 @@ public final class RunningSummary {
         if (raw.isEmpty()) {
             return SummaryState.EMPTY;
         }
-        Optional<SummaryState> parsed = SummaryState.fromJson(raw.get());
-        if (parsed.isEmpty()) {
-            log.warn("conversation {}: the stored running summary is unreadable; starting a new one", input.conversationId());
-            return SummaryState.EMPTY;
+        SummaryState parsed;
+        if (memo != null && memo.parsed != null && raw.get().equals(memo.raw)) {
+            parsed = memo.parsed;
+        } else {
+            parsed = SummaryState.fromJson(raw.get()).orElse(null);
+            if (parsed == null) {
+                log.warn("conversation {}: the stored running summary is unreadable; starting a new one", input.conversationId());
+                return SummaryState.EMPTY;
+            }
+            if (memo != null) {
+                memo.raw = raw.get();
+                memo.parsed = parsed;
+                memo.checked = null;
+            }
         }
-        SummaryState state = parsed.get();
         Transcript transcript = input.transcript();
-        if (state.throughSeq() >= transcript.size()
-                || (state.throughSeq() >= 0 && !anchor(transcript.get((int) state.throughSeq()).message()).equals(state.anchor()))) {
-            log.warn("conversation {}: the stored running summary (through entry {}) does not match the transcript of {} "
-                    + "entries; starting a new one", input.conversationId(), state.throughSeq(), transcript.size());
-            return SummaryState.EMPTY;
+        long through = parsed.throughSeq();
+        if (through < 0) {
+            return parsed;
         }
-        return state;
+        if (through < transcript.size()) {
+            TranscriptEntry entry = transcript.get((int) through);
+            if (memo != null && memo.checked == entry) {
+                return parsed; // this very entry was checked against the anchor before
+            }
+            if (anchor(entry.message()).equals(parsed.anchor())) {
+                if (memo != null) {
+                    memo.checked = entry;
+                }
+                return parsed;
+            }
+        }
+        log.warn("conversation {}: the stored running summary (through entry {}) does not match the transcript of {} "
+                + "entries; starting a new one", input.conversationId(), through, transcript.size());
+        return SummaryState.EMPTY;
+    }
+
+    /**
+     * What {@link #load(MemoryInput, LoadMemo)} remembers for one conversation between turns: the stored value last
+     * read, its parsed form, and the transcript entry (the object) found to match its anchor. Not thread-safe.
+     */
+    public static final class LoadMemo {
+        private String raw;
+        private SummaryState parsed;
+        private TranscriptEntry checked;
     }
 
     /**
