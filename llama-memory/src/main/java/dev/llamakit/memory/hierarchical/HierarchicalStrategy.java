@@ -17,10 +17,9 @@ import dev.llamakit.memory.summary.SummaryState;
 import dev.llamakit.summarize.Summarizer;
 import dev.llamakit.tokens.TokenCounter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +55,8 @@ public final class HierarchicalStrategy implements MemoryStrategy {
 
     private final RunningSummary summary;
     private final BudgetShares shares;
+    private static final SystemMessage HEADING = new SystemMessage(MemoryPreamble.SUMMARY_HEADING + "\n");
+
     private final ConversationCache<State> states = new ConversationCache<>();
 
     private HierarchicalStrategy(RunningSummary summary, BudgetShares shares) {
@@ -103,44 +104,45 @@ public final class HierarchicalStrategy implements MemoryStrategy {
         kept.tokens.sync(kept.log, changed, counter);
         kept.recall.sync(kept.log, changed);
         List<List<TranscriptEntry>> units = kept.log.units();
-        SummaryState state = summary.load(input);
+        SummaryState state = summary.load(input, kept.loaded);
         if (units.isEmpty()) {
             return ContextAssembly.build(MemoryPreamble.of(system, state.summary(), null, budget, counter), List.of(), budget, counter);
         }
-        Units counted = new Units(units, kept.tokens);
+        UnitTokens tokens = kept.tokens;
         int n = units.size();
-        TranscriptUnit current = counted.get(n - 1);
-        if (systemTokens + current.tokens() > budget) {
+        int currentTokens = tokens.get(n - 1);
+        if (systemTokens + currentTokens > budget) {
             throw new ContextTooLargeException("the system message and the current user turn do not fit the budget",
-                    systemTokens + current.tokens(), budget);
+                    systemTokens + currentTokens, budget);
         }
         int available = budget - systemTokens;
         int shortShare = BudgetShares.part(available, shares.shortTerm());
         int recallShare = BudgetShares.part(available, shares.recall());
         int summaryShare = BudgetShares.part(available, shares.summary());
 
-        int headingTokens = counter.count(new SystemMessage(MemoryPreamble.SUMMARY_HEADING + "\n"));
-        List<TranscriptUnit> uncovered = new ArrayList<>();
-        for (int i = firstAfter(units, state.throughSeq()); i < n; i++) {
-            uncovered.add(counted.get(i));
-        }
+        int headingTokens = counter.count(HEADING);
+        int firstUncovered = firstAfter(units, state.throughSeq());
         // While everything not yet summarized still fits the whole budget beside the current summary, there is
         // nothing to gain from summarizing: the window takes the unused shares and sends it all verbatim.
-        long uncoveredTokens = 0;
-        for (TranscriptUnit unit : uncovered) {
-            uncoveredTokens += unit.tokens();
-        }
-        int summaryTokens = state.summary() == null || state.summary().isBlank() ? 0
-                : counter.count(new SystemMessage(MemoryPreamble.SUMMARY_HEADING + "\n" + state.summary()));
+        long uncoveredTokens = tokens.sum(firstUncovered, n);
+        int summaryTokens = state.summary() == null || state.summary().isBlank() ? 0 : counter.count(kept.summaryMessage(state));
         int summarizeAbove = uncoveredTokens + summaryTokens <= available ? available : shortShare;
-        SummaryState after = summary.advance(input, state, uncovered, summarizeAbove, Integer.MAX_VALUE,
-                Math.min(summary.maxTokens(), summaryShare - headingTokens));
+        SummaryState after = state;
+        if (n - firstUncovered >= 2 && uncoveredTokens > summarizeAbove) {
+            // only then can RunningSummary.advance do anything (it returns the state unchanged otherwise)
+            List<TranscriptUnit> uncovered = new ArrayList<>(n - firstUncovered);
+            for (int i = firstUncovered; i < n; i++) {
+                uncovered.add(new TranscriptUnit(units.get(i), tokens.get(i)));
+            }
+            after = summary.advance(input, state, uncovered, summarizeAbove, Integer.MAX_VALUE,
+                    Math.min(summary.maxTokens(), summaryShare - headingTokens));
+        }
 
         // short-term window within its share
-        int windowTokens = current.tokens();
+        int windowTokens = currentTokens;
         int windowStart = n - 1;
         for (int i = n - 2; i >= 0; i--) {
-            int t = counted.get(i).tokens();
+            int t = tokens.get(i);
             if (windowTokens + t > shortShare) {
                 break;
             }
@@ -149,50 +151,57 @@ public final class HierarchicalStrategy implements MemoryStrategy {
         }
 
         // summary within its share
-        int summaryLimit = Math.min(systemTokens + summaryShare, budget - current.tokens());
-        MemoryPreamble preamble = MemoryPreamble.of(system, after.summary(), null, summaryLimit, counter);
+        int summaryLimit = Math.min(systemTokens + summaryShare, budget - currentTokens);
+        MemoryPreamble preamble = kept.preamble(system, after.summary(), null, summaryLimit, counter);
 
         // recall within its share, from before the window
         int noteTokens = counter.count(RECALL_NOTE) + 2;
         int recallRoom = Math.min(recallShare, budget - preamble.tokens() - windowTokens) - noteTokens;
-        List<Integer> recalled = kept.recall.select(kept.log, kept.tokens, windowStart, current.entries().get(0).message().text(),
-                recallRoom);
+        List<Integer> recalledList = kept.recall.select(kept.log, kept.tokens, windowStart,
+                units.get(n - 1).get(0).message().text(), recallRoom);
+        int[] recalled = new int[recalledList.size()];
         int recallTokens = 0;
-        for (int i : recalled) {
-            recallTokens += counted.get(i).tokens();
+        for (int k = 0; k < recalled.length; k++) {
+            recalled[k] = recalledList.get(k);
+            recallTokens += tokens.get(recalled[k]);
         }
-        if (!recalled.isEmpty()) {
-            preamble = MemoryPreamble.of(system, after.summary(), RECALL_NOTE, summaryLimit + noteTokens, counter);
+        Arrays.sort(recalled);
+        if (recalled.length > 0) {
+            preamble = kept.preamble(system, after.summary(), RECALL_NOTE, summaryLimit + noteTokens, counter);
         }
 
         // what is left flows to the window
-        Set<Integer> chosen = new TreeSet<>(recalled);
         int leftover = budget - preamble.tokens() - windowTokens - recallTokens;
         for (int i = windowStart - 1; i >= 0; i--) {
-            if (chosen.contains(i)) {
+            if (Arrays.binarySearch(recalled, i) >= 0) {
                 continue;
             }
-            int t = counted.get(i).tokens();
+            int t = tokens.get(i);
             if (t > leftover) {
                 break;
             }
             leftover -= t;
             windowStart = i;
         }
-        while (windowStart < n - 1 && windowStart > 0 && !chosen.contains(windowStart) && !chosen.contains(windowStart - 1)
-                && !counted.get(windowStart).startsTurn()) {
+        while (windowStart < n - 1 && windowStart > 0 && Arrays.binarySearch(recalled, windowStart) < 0
+                && Arrays.binarySearch(recalled, windowStart - 1) < 0 && !UnitTokens.startsTurn(units.get(windowStart))) {
             windowStart++; // do not open the window with a reply whose question is left out
         }
-        for (int i = windowStart; i < n; i++) {
-            chosen.add(i);
+        // the recalled units before the window, in order, then the window
+        int before = 0;
+        while (before < recalled.length && recalled[before] < windowStart) {
+            before++;
         }
-        List<TranscriptUnit> parts = new ArrayList<>(chosen.size());
-        for (int i : chosen) {
-            parts.add(counted.get(i));
+        List<TranscriptUnit> parts = new ArrayList<>(before + n - windowStart);
+        for (int k = 0; k < before; k++) {
+            parts.add(new TranscriptUnit(units.get(recalled[k]), tokens.get(recalled[k])));
+        }
+        for (int i = windowStart; i < n; i++) {
+            parts.add(new TranscriptUnit(units.get(i), tokens.get(i)));
         }
         if (log.isDebugEnabled()) {
             log.debug("conversation {}: summary {} tokens, {} units recalled ({} tokens), window of {} units", input.conversationId(),
-                    preamble.summaryShown().isEmpty() ? 0 : counter.count(preamble.summaryShown()), recalled.size(), recallTokens,
+                    preamble.summaryShown().isEmpty() ? 0 : counter.count(preamble.summaryShown()), recalled.length, recallTokens,
                     n - windowStart);
         }
         return ContextAssembly.build(preamble, parts, budget, counter);
@@ -218,17 +227,48 @@ public final class HierarchicalStrategy implements MemoryStrategy {
         return lo;
     }
 
-    /** What is kept for one conversation between turns (see {@link UnitLog}). */
+    /** What is kept for one conversation between turns (see {@link UnitLog}); used under its lock. */
     private static final class State {
         final UnitLog log = new UnitLog();
         final UnitTokens tokens = new UnitTokens();
         final LongTermRecall recall = new LongTermRecall();
-    }
+        final RunningSummary.LoadMemo loaded = new RunningSummary.LoadMemo();
+        private String summaryText;
+        private SystemMessage summaryMessage;
+        private final MemoryPreamble[] preambles = new MemoryPreamble[2];
+        private final Object[][] preambleKeys = new Object[2][];
 
-    /** The units with their kept token counts. */
-    private record Units(List<List<TranscriptEntry>> units, UnitTokens tokens) {
-        TranscriptUnit get(int i) {
-            return new TranscriptUnit(units.get(i), tokens.get(i));
+        private static int countOf(MemoryPreamble p, TokenCounter counter) {
+            SystemMessage m = p.message().orElse(null);
+            return m == null ? 0 : counter.count(m);
+        }
+
+        /** The summary with its heading as a message, built once per summary (the counter caches its count). */
+        SystemMessage summaryMessage(SummaryState state) {
+            if (summaryMessage == null || summaryText != state.summary()) {
+                summaryText = state.summary();
+                summaryMessage = new SystemMessage(MemoryPreamble.SUMMARY_HEADING + "\n" + summaryText);
+            }
+            return summaryMessage;
+        }
+
+        /**
+         * {@link MemoryPreamble#of}, kept while its inputs are the same (the same summary string, an equal system
+         * message, limit and counter) and the counter still counts its message as then.
+         */
+        MemoryPreamble preamble(SystemMessage system, String summaryText, String note, int maxTokens, TokenCounter counter) {
+            int slot = note == null ? 0 : 1;
+            Object[] key = preambleKeys[slot];
+            MemoryPreamble p = preambles[slot];
+            if (p != null && key[0] == summaryText && Objects.equals(key[1], system) && (int) key[2] == maxTokens
+                    && key[3] == counter && countOf(p, counter) == p.tokens()
+                    && (system == null || (int) key[4] == counter.count(system))) {
+                return p;
+            }
+            p = MemoryPreamble.of(system, summaryText, note, maxTokens, counter);
+            preambles[slot] = p;
+            preambleKeys[slot] = new Object[] {summaryText, system, maxTokens, counter, system == null ? 0 : counter.count(system)};
+            return p;
         }
     }
 }

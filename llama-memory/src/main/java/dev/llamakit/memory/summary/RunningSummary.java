@@ -6,6 +6,7 @@ import dev.llamakit.chat.ToolMessage;
 import dev.llamakit.client.ChatModel;
 import dev.llamakit.memory.MemoryInput;
 import dev.llamakit.memory.Transcript;
+import dev.llamakit.memory.TranscriptEntry;
 import dev.llamakit.memory.TranscriptUnit;
 import dev.llamakit.spi.ProviderOptions;
 import dev.llamakit.summarize.ChatModelSummarizer;
@@ -85,6 +86,8 @@ public final class RunningSummary {
     private final int batchMessages;
     private final int batchMaxTokens;
     private final int contextTokens;
+    /** Whether {@code batchMessages} was given, rather than the default (which a smaller verbatim limit lowers). */
+    private final boolean batchGiven;
     /** Per conversation: the transcript size to wait for after a failed call. */
     private final dev.llamakit.memory.relevance.ConversationCache<long[]> retryAfter =
             new dev.llamakit.memory.relevance.ConversationCache<>();
@@ -93,6 +96,7 @@ public final class RunningSummary {
         this.summarizer = Objects.requireNonNull(b.summarizer, "summarizer");
         this.maxTokens = b.maxTokens;
         this.batchMessages = b.batchMessages;
+        this.batchGiven = b.batchGiven;
         this.contextTokens = b.contextTokens;
         int fits = b.contextTokens - 2 * b.maxTokens - SUMMARY_PROMPT_OVERHEAD;
         if (fits < 64) {
@@ -123,10 +127,12 @@ public final class RunningSummary {
     public static RunningSummary fromOptions(String provider, ProviderOptions options) {
         Builder b = builder(summarizer(provider, options))
                 .maxTokens(options.integer(SUMMARY_MAX_TOKENS, DEFAULT_MAX_TOKENS, MIN_SUMMARY_TOKENS))
-                .batchMessages(options.integer(BATCH_MESSAGES, DEFAULT_BATCH_MESSAGES, 1))
                 .summaryContextTokens(options.integer(SUMMARY_CONTEXT_TOKENS, DEFAULT_SUMMARY_CONTEXT_TOKENS, 512));
         if (options.string(BATCH_MAX_TOKENS).isPresent()) {
             b.batchMaxTokens(options.integer(BATCH_MAX_TOKENS, 0, 64));
+        }
+        if (options.string(BATCH_MESSAGES).isPresent()) {
+            b.batchMessages(options.integer(BATCH_MESSAGES, DEFAULT_BATCH_MESSAGES, 1));
         }
         return b.build();
     }
@@ -162,6 +168,26 @@ public final class RunningSummary {
         return batchMessages;
     }
 
+    /** Whether {@code batch-messages} was given explicitly (otherwise it is the default, see {@link #fittingVerbatimMessages}). */
+    public boolean batchMessagesGiven() {
+        return batchGiven;
+    }
+
+    /**
+     * This running summary for a verbatim part of at most {@code verbatimMessages} messages: the same one when
+     * {@code batch-messages} was given or fits, else one whose batch is {@code verbatimMessages} (the default batch
+     * never makes a verbatim limit invalid that was valid with the former default of 6).
+     */
+    public RunningSummary fittingVerbatimMessages(int verbatimMessages) {
+        if (batchGiven || verbatimMessages >= batchMessages) {
+            return this;
+        }
+        Builder b = new Builder(summarizer).maxTokens(maxTokens).summaryContextTokens(contextTokens);
+        b.batchMessages = Math.max(1, verbatimMessages);
+        b.batchMaxTokens = batchMaxTokens;
+        return b.build();
+    }
+
     /** The most transcript tokens one call is given: by default what the summarizer's context leaves. */
     public int batchMaxTokens() {
         return batchMaxTokens;
@@ -177,6 +203,19 @@ public final class RunningSummary {
      * this transcript (unreadable, beyond its end, or its boundary entry differs; logged as a warning).
      */
     public SummaryState load(MemoryInput input) {
+        return load(input, null);
+    }
+
+
+    /**
+     * {@link #load(MemoryInput)} with a per-conversation memo: the stored value is parsed only when it differs from the
+     * one read last time, and its boundary entry is fingerprinted only when it is not the entry object checked last
+     * time; the result is the one {@link #load(MemoryInput)} gives. The memo is updated (it is not thread-safe: the
+     * caller holds the conversation's lock).
+     *
+     * @param memo the conversation's memo, or null for none
+     */
+    public SummaryState load(MemoryInput input, LoadMemo memo) {
         Optional<String> raw;
         try {
             raw = input.state().get(STATE_KEY);
@@ -187,20 +226,51 @@ public final class RunningSummary {
         if (raw.isEmpty()) {
             return SummaryState.EMPTY;
         }
-        Optional<SummaryState> parsed = SummaryState.fromJson(raw.get());
-        if (parsed.isEmpty()) {
-            log.warn("conversation {}: the stored running summary is unreadable; starting a new one", input.conversationId());
-            return SummaryState.EMPTY;
+        SummaryState parsed;
+        if (memo != null && memo.parsed != null && raw.get().equals(memo.raw)) {
+            parsed = memo.parsed;
+        } else {
+            parsed = SummaryState.fromJson(raw.get()).orElse(null);
+            if (parsed == null) {
+                log.warn("conversation {}: the stored running summary is unreadable; starting a new one", input.conversationId());
+                return SummaryState.EMPTY;
+            }
+            if (memo != null) {
+                memo.raw = raw.get();
+                memo.parsed = parsed;
+                memo.checked = null;
+            }
         }
-        SummaryState state = parsed.get();
         Transcript transcript = input.transcript();
-        if (state.throughSeq() >= transcript.size()
-                || (state.throughSeq() >= 0 && !anchor(transcript.get((int) state.throughSeq()).message()).equals(state.anchor()))) {
-            log.warn("conversation {}: the stored running summary (through entry {}) does not match the transcript of {} "
-                    + "entries; starting a new one", input.conversationId(), state.throughSeq(), transcript.size());
-            return SummaryState.EMPTY;
+        long through = parsed.throughSeq();
+        if (through < 0) {
+            return parsed;
         }
-        return state;
+        if (through < transcript.size()) {
+            TranscriptEntry entry = transcript.get((int) through);
+            if (memo != null && memo.checked == entry) {
+                return parsed; // this very entry was checked against the anchor before
+            }
+            if (anchor(entry.message()).equals(parsed.anchor())) {
+                if (memo != null) {
+                    memo.checked = entry;
+                }
+                return parsed;
+            }
+        }
+        log.warn("conversation {}: the stored running summary (through entry {}) does not match the transcript of {} "
+                + "entries; starting a new one", input.conversationId(), through, transcript.size());
+        return SummaryState.EMPTY;
+    }
+
+    /**
+     * What {@link #load(MemoryInput, LoadMemo)} remembers for one conversation between turns: the stored value last
+     * read, its parsed form, and the transcript entry (the object) found to match its anchor. Not thread-safe.
+     */
+    public static final class LoadMemo {
+        private String raw;
+        private SummaryState parsed;
+        private TranscriptEntry checked;
     }
 
     /**
@@ -328,6 +398,7 @@ public final class RunningSummary {
         private final Summarizer summarizer;
         private int maxTokens = DEFAULT_MAX_TOKENS;
         private int batchMessages = DEFAULT_BATCH_MESSAGES;
+        private boolean batchGiven;
         private int batchMaxTokens;
         private int contextTokens = DEFAULT_SUMMARY_CONTEXT_TOKENS;
 
@@ -351,6 +422,7 @@ public final class RunningSummary {
                 throw new IllegalArgumentException("option '" + BATCH_MESSAGES + "' must be at least 1, got " + batchMessages);
             }
             this.batchMessages = batchMessages;
+            this.batchGiven = true;
             return this;
         }
 

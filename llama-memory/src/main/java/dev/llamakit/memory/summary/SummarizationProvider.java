@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * The provider of {@code summarization}. Options (all optional): {@value #RECENT_TOKENS} (default: the budget left
  * after the system message and the summary's cap), {@value #RECENT_MESSAGES} (default: no limit; at least
- * {@code batch-messages}), {@value RunningSummary#BATCH_MESSAGES} (16), {@value RunningSummary#BATCH_MAX_TOKENS}
+ * {@code batch-messages} when that is given), {@value RunningSummary#BATCH_MESSAGES} (16, or {@code recent-messages}
+ * when that is smaller), {@value RunningSummary#BATCH_MAX_TOKENS}
  * (what {@value RunningSummary#SUMMARY_CONTEXT_TOKENS}, 8192, leaves after twice the summary cap and the prompt: 7424),
  * {@value RunningSummary#SUMMARY_CONTEXT_TOKENS} (8192), {@value RunningSummary#SUMMARY_MAX_TOKENS} (256), {@value RunningSummary#SUMMARY_MODEL}. Services: a
  * {@link dev.llamakit.summarize.Summarizer}, or a {@link dev.llamakit.client.ChatModel} plus {@code summary-model}.

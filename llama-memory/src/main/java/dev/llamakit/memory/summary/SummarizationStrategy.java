@@ -145,7 +145,7 @@ public final class SummarizationStrategy implements MemoryStrategy {
 
     /** Builds a {@link SummarizationStrategy}. */
     public static final class Builder {
-        private final RunningSummary summary;
+        private RunningSummary summary;
         private int recentTokens = Integer.MAX_VALUE;
         private int recentMessages = Integer.MAX_VALUE;
 
@@ -163,11 +163,16 @@ public final class SummarizationStrategy implements MemoryStrategy {
         }
 
         /**
-         * The most messages kept verbatim, the current turn included (default: no limit). Must be at least the
-         * batch size, or messages would wait outside both the summary and the verbatim part until a batch is full.
+         * The most messages kept verbatim, the current turn included (default: no limit). When {@code batch-messages}
+         * is the default (16) and this is smaller, the batch becomes this many messages; when {@code batch-messages}
+         * was given, this must be at least that, or messages would wait outside both the summary and the verbatim
+         * part until a batch is full.
          */
         public Builder recentMessages(int recentMessages) {
-            if (recentMessages < summary.batchMessages()) {
+            if (recentMessages < 1) {
+                throw new IllegalArgumentException("option 'recent-messages' must be at least 1, got " + recentMessages);
+            }
+            if (summary.batchMessagesGiven() && recentMessages < summary.batchMessages()) {
                 throw new IllegalArgumentException("option 'recent-messages' (" + recentMessages + ") must be at least "
                         + "'batch-messages' (" + summary.batchMessages() + ")");
             }
@@ -176,6 +181,9 @@ public final class SummarizationStrategy implements MemoryStrategy {
         }
 
         public SummarizationStrategy build() {
+            if (recentMessages != Integer.MAX_VALUE) {
+                summary = summary.fittingVerbatimMessages(recentMessages);
+            }
             return new SummarizationStrategy(this);
         }
     }

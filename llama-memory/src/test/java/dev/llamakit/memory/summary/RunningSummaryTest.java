@@ -187,4 +187,40 @@ class RunningSummaryTest {
         assertThat(counter.count(cut)).isLessThanOrEqualTo(5);
         assertThat(TokenTruncation.truncate(words, 0, counter)).isEmpty();
     }
+
+    /**
+     * Issue 14: {@code hierarchical} keeps the parsed state per conversation instead of parsing it every turn; the memo
+     * gives what a fresh load gives, and is dropped when the stored value or the transcript under it changes.
+     */
+    @Test
+    void theLoadMemoFollowsTheStoredValueAndTheTranscript() {
+        RunningSummary running = RunningSummary.builder(summarizer).build();
+        RunningSummary.LoadMemo memo = new RunningSummary.LoadMemo();
+        StrategyState state = StrategyState.inMemory();
+        Transcript transcript = turns(10);
+        assertThat(running.load(input(transcript, 1000, state), memo)).isEqualTo(SummaryState.EMPTY);
+
+        SummaryState first = new SummaryState("First summary.", 3, RunningSummary.anchor(transcript.get(3).message()), -1);
+        state.put(RunningSummary.STATE_KEY, first.toJson());
+        SummaryState loaded = running.load(input(transcript, 1000, state), memo);
+        assertThat(loaded).isEqualTo(first);
+        assertThat(running.load(input(transcript, 1000, state), memo)).as("kept, not parsed again").isSameAs(loaded);
+        // the same transcript, extended: still the same state object
+        Transcript longer = transcript.append(List.of(TranscriptEntry.of(transcript.size(), Message.assistant("Fine."), T)));
+        assertThat(running.load(input(longer, 1000, state), memo)).isSameAs(loaded);
+
+        // a new value in the store (a summary written by another Conversation on the same id) is read
+        SummaryState second = new SummaryState("Second summary.", 7, RunningSummary.anchor(transcript.get(7).message()), -1);
+        state.put(RunningSummary.STATE_KEY, second.toJson());
+        assertThat(running.load(input(transcript, 1000, state), memo)).isEqualTo(second);
+
+        // another transcript under the same id, whose boundary entry differs: the state does not belong to it
+        Transcript other = Transcript.ofMessages(List.of(Message.user("a"), Message.assistant("b"), Message.user("c"),
+                Message.assistant("d"), Message.user("e"), Message.assistant("f"), Message.user("g"), Message.assistant("h"),
+                Message.user("i")));
+        assertThat(running.load(input(other, 1000, state), memo)).isEqualTo(SummaryState.EMPTY);
+        assertThat(running.load(input(other, 1000, state), null)).isEqualTo(SummaryState.EMPTY);
+        // and back on the first transcript, the stored state is valid again
+        assertThat(running.load(input(transcript, 1000, state), memo)).isEqualTo(second);
+    }
 }
