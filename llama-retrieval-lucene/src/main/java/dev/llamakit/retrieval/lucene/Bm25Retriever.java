@@ -201,7 +201,7 @@ public final class Bm25Retriever implements Retriever, IndexCommits {
         });
     }
 
-    /** Commits (on disk) and closes the index; waits for running searches and writes. Idempotent. */
+    /** Whether writes reach disk (an on-disk index). */
     @Override
     public boolean durable() {
         return store.commits().durable();
@@ -222,6 +222,7 @@ public final class Bm25Retriever implements Retriever, IndexCommits {
         store.commits().commit(values);
     }
 
+    /** Commits (on disk) and closes the index; waits for running searches and writes. Idempotent. */
     @Override
     public void close() {
         store.close();

@@ -126,7 +126,7 @@ public final class VectorRetriever implements Retriever, IndexCommits {
         return store.count();
     }
 
-    /** Commits (on disk) and closes the index, and the embedder if it was created by name. Idempotent. */
+    /** Whether writes reach disk (an on-disk index). */
     @Override
     public boolean durable() {
         return store.commits().durable();
@@ -147,6 +147,7 @@ public final class VectorRetriever implements Retriever, IndexCommits {
         store.commits().commit(values);
     }
 
+    /** Commits (on disk) and closes the index, and the embedder if it was created by name. Idempotent. */
     @Override
     public void close() {
         store.close();
