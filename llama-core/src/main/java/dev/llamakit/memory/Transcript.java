@@ -113,42 +113,6 @@ public final class Transcript {
         return group(from, Integer.MAX_VALUE);
     }
 
-    /**
-     * The units of {@link #units()} that hold an entry flagged {@code flag} and end before entry {@code beforeSeq},
-     * in order. Scans the flags of the entries before {@code beforeSeq} and groups only around the flagged ones.
-     */
-    public List<List<TranscriptEntry>> unitsFlagged(EntryFlag flag, long beforeSeq) {
-        java.util.Objects.requireNonNull(flag, "flag");
-        int end = (int) Math.max(0, Math.min(entries.size(), beforeSeq));
-        List<List<TranscriptEntry>> found = new ArrayList<>();
-        int lastStart = -1;
-        List<TranscriptEntry> unit = null;
-        for (int i = 0; i < end; i++) {
-            TranscriptEntry e = entries.get(i);
-            if (!e.has(flag) || e.has(EntryFlag.UNANSWERED)) {
-                continue;
-            }
-            int start = i;
-            while (start > 0 && isToolOrSystem(entries.get(start).message())) {
-                start--;
-            }
-            if (start != lastStart) {
-                lastStart = start;
-                List<List<TranscriptEntry>> grouped = group(start, 1);
-                unit = grouped.isEmpty() ? null : grouped.get(0);
-            }
-            if (unit != null && unit.contains(e) && unit.get(unit.size() - 1).seq() < beforeSeq
-                    && (found.isEmpty() || found.get(found.size() - 1) != unit)) {
-                found.add(unit);
-            }
-        }
-        return found;
-    }
-
-    private static boolean isToolOrSystem(Message m) {
-        return m instanceof ToolMessage || m instanceof SystemMessage;
-    }
-
     private static int firstStartingAt(List<List<TranscriptEntry>> units, int from) {
         int lo = 0;
         int hi = units.size();

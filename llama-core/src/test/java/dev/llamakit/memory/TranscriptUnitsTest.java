@@ -157,7 +157,7 @@ class TranscriptUnitsTest {
                 .filteredOn(m -> m instanceof dev.llamakit.chat.SystemMessage).singleElement().isSameAs(input.system());
     }
 
-    /** unitsAfter and unitsFlagged are the tail and the flagged units of the one grouping, on random transcripts. */
+    /** unitsAfter is the tail of the one grouping, on random transcripts. */
     @Test
     void partialGroupingsAgreeWithTheWholeOnRandomTranscripts() {
         java.util.Random random = new java.util.Random(14);
@@ -183,9 +183,6 @@ class TranscriptUnitsTest {
                 long a = after;
                 assertThat(Transcript.of(entries).unitsAfter(after)).as("round %d after %d", round, after)
                         .isEqualTo(units.stream().filter(u -> u.get(0).seq() > a).toList());
-                assertThat(Transcript.of(entries).unitsFlagged(EntryFlag.PINNED, after)).as("round %d before %d", round, after)
-                        .isEqualTo(units.stream().filter(u -> u.get(u.size() - 1).seq() < a
-                                && u.stream().anyMatch(e -> e.has(EntryFlag.PINNED))).toList());
             }
         }
     }

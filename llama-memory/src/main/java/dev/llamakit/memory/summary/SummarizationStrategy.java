@@ -2,11 +2,10 @@ package dev.llamakit.memory.summary;
 
 import dev.llamakit.chat.SystemMessage;
 import dev.llamakit.memory.ContextTooLargeException;
-import dev.llamakit.memory.EntryFlag;
 import dev.llamakit.memory.MemoryContext;
 import dev.llamakit.memory.MemoryInput;
 import dev.llamakit.memory.MemoryStrategy;
-import dev.llamakit.memory.TranscriptEntry;
+import dev.llamakit.memory.relevance.ConversationCache;
 import dev.llamakit.memory.TranscriptUnit;
 import dev.llamakit.summarize.Summarizer;
 import dev.llamakit.tokens.TokenCounter;
@@ -26,13 +25,15 @@ import java.util.Objects;
  * left.
  *
  * <p>The summary and the entry it reaches are stored in the conversation's strategy state, so a resumed conversation
- * continues from there; per-turn work reads only the entries after that point (plus a scan of entry flags for pinned
- * ones). Thread-safe.
+ * continues from there; per-turn work counts only the entries after that point (and the pinned units it adds back).
+ * Per conversation (the {@value ConversationCache#CAPACITY} most recent ones) it keeps the transcript's units and which
+ * of them hold a pinned message, extended with new entries only. Thread-safe.
  */
 public final class SummarizationStrategy implements MemoryStrategy {
     public static final String NAME = "summarization";
 
     private final RunningSummary summary;
+    private final ConversationCache<State> states = new ConversationCache<>();
     private final int recentTokens;
     private final int recentMessages;
 
@@ -63,11 +64,18 @@ public final class SummarizationStrategy implements MemoryStrategy {
 
     @Override
     public MemoryContext select(MemoryInput input) {
+        State kept = states.get(input.conversationId(), State::new);
+        synchronized (kept) {
+            return select(input, kept);
+        }
+    }
+
+    private MemoryContext select(MemoryInput input, State kept) {
         TokenCounter counter = input.tokens();
         int budget = input.budget().promptTokens();
         SystemMessage system = input.system();
         int systemTokens = system == null ? 0 : counter.count(system);
-        SummaryState state = summary.load(input);
+        SummaryState state = summary.load(input, kept.loaded);
         List<TranscriptUnit> uncovered = TranscriptUnit.ofAll(input.transcript().unitsAfter(state.throughSeq()), counter);
         if (uncovered.isEmpty()) {
             return ContextAssembly.build(MemoryPreamble.of(system, state.summary(), null, budget, counter), List.of(), budget, counter);
@@ -106,27 +114,14 @@ public final class SummarizationStrategy implements MemoryStrategy {
             }
         }
         verbatim.add(current);
-        List<TranscriptUnit> chosen = new ArrayList<>(pinnedExtras(input, verbatim.get(0).firstSeq(), room, counter));
+        List<TranscriptUnit> chosen = new ArrayList<>();
+        if (room > 0) {
+            // pinned messages that are no longer verbatim, newest first as far as the room goes
+            kept.pinned.sync(input.transcript());
+            chosen.addAll(kept.pinned.newestThatFit(verbatim.get(0).firstSeq(), room, counter));
+        }
         chosen.addAll(verbatim);
         return ContextAssembly.build(preamble, chosen, budget, counter);
-    }
-
-    /** Pinned units before {@code beforeSeq} that fit {@code room}, newest first, returned in order. */
-    static List<TranscriptUnit> pinnedExtras(MemoryInput input, long beforeSeq, int room, TokenCounter counter) {
-        if (room <= 0) {
-            return List.of();
-        }
-        List<List<TranscriptEntry>> pinned = input.transcript().unitsFlagged(EntryFlag.PINNED, beforeSeq);
-        List<TranscriptUnit> kept = new ArrayList<>();
-        int left = room;
-        for (int k = pinned.size() - 1; k >= 0 && left > 0; k--) {
-            TranscriptUnit u = TranscriptUnit.of(pinned.get(k), counter);
-            if (u.tokens() <= left) {
-                kept.add(0, u);
-                left -= u.tokens();
-            }
-        }
-        return kept;
     }
 
     private static int firstAfter(List<TranscriptUnit> units, long throughSeq) {
@@ -144,6 +139,12 @@ public final class SummarizationStrategy implements MemoryStrategy {
     }
 
     /** Builds a {@link SummarizationStrategy}. */
+    /** What is kept per conversation between turns. */
+    private static final class State {
+        final PinnedUnits pinned = new PinnedUnits();
+        final RunningSummary.LoadMemo loaded = new RunningSummary.LoadMemo();
+    }
+
     public static final class Builder {
         private RunningSummary summary;
         private int recentTokens = Integer.MAX_VALUE;
