@@ -67,7 +67,7 @@ final class RetrieverChoice {
                 b.put("api-key", apiKey);
             }
         } else if (dir != null) {
-            b.put("index-dir", dir.toString());
+            b.put("index", dir.toString());
         }
         return Retrievers.create(options.name, b.build());
     }

@@ -1,18 +1,15 @@
 package dev.llamakit.retrieval.lucene;
 
-import dev.llamakit.retrieval.Chunker;
-import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.RetrievalQuery;
 import dev.llamakit.retrieval.RetrievedChunk;
-import dev.llamakit.retrieval.Retriever;
-import java.nio.file.Path;
-import java.util.Collection;
+import dev.llamakit.retrieval.RetrieverOptions;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.similarities.BM25Similarity;
@@ -40,15 +37,16 @@ import org.apache.lucene.search.similarities.BM25Similarity;
  *       terms carry the most query weight (idf × count in the query, saturated per sentence).</li>
  * </ul>
  *
- * <p>Thread-safe: searches run concurrently with each other and with writes.
+ * <p>Indexing, commits and closing are those of every Lucene retriever (see {@code LuceneRetriever}); this class adds
+ * the BM25 search. Thread-safe: searches run concurrently with each other and with writes.
  */
-public final class Bm25Retriever implements Retriever, IndexCommits {
+public final class Bm25Retriever extends LuceneRetriever {
     /** The provider name. */
     public static final String NAME = "bm25";
     /** Anserini's default k1. */
-    public static final float DEFAULT_K1 = 0.9f;
+    public static final float DEFAULT_K1 = RetrieverOptions.DEFAULT_K1;
     /** Anserini's default b. */
-    public static final float DEFAULT_B = 0.4f;
+    public static final float DEFAULT_B = RetrieverOptions.DEFAULT_B;
 
     /** The searchable field: title + "\n" + text (flat) or the text (multifield). */
     public static final String CONTENTS_FIELD = "contents";
@@ -86,24 +84,14 @@ public final class Bm25Retriever implements Retriever, IndexCommits {
     private final FieldLayout fields;
     private final float titleWeight;
     private final float textWeight;
-    private final Chunker chunker;
-    private final boolean highlights;
-    private final Bm25Analyzer analyzer;
-    private final Bm25Search search;
-    private final ChunkStore store;
 
     private Bm25Retriever(Builder b) {
+        super(NAME, b, new BM25Similarity(b.k1, b.b), b.titleWeight, b.textWeight, null);
         this.k1 = b.k1;
         this.b = b.b;
         this.fields = b.fields;
         this.titleWeight = b.titleWeight;
         this.textWeight = b.textWeight;
-        this.chunker = b.chunker;
-        this.highlights = b.highlights;
-        this.analyzer = new Bm25Analyzer(b.stemmer, b.stopWords);
-        this.search = new Bm25Search(analyzer, fields, titleWeight, textWeight);
-        this.store = new ChunkStore(NAME, b.indexDirectory, b.luceneDirectory, analyzer, new BM25Similarity(k1, this.b), fields, chunker,
-                null);
     }
 
     public static Builder builder() {
@@ -113,11 +101,6 @@ public final class Bm25Retriever implements Retriever, IndexCommits {
     /** An in-memory retriever with Anserini's defaults. */
     public static Bm25Retriever inMemory() {
         return builder().build();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     public float k1() {
@@ -136,17 +119,9 @@ public final class Bm25Retriever implements Retriever, IndexCommits {
         return analyzer;
     }
 
-    /** The on-disk index directory, or {@code null} for an in-memory index. */
-    public Path indexDirectory() {
-        return store.path();
-    }
-
-    // ------------------------------------------------------------------------------------------------ searching
-
     @Override
-    public List<RetrievedChunk> retrieve(RetrievalQuery query) {
-        Objects.requireNonNull(query, "query");
-        return store.read(searcher -> search.search(searcher, query, query.topK(), NAME, highlights));
+    List<RetrievedChunk> search(IndexSearcher searcher, RetrievalQuery query) throws IOException {
+        return keywords.search(searcher, query, query.topK(), NAME, highlights());
     }
 
     /**
@@ -154,27 +129,7 @@ public final class Bm25Retriever implements Retriever, IndexCommits {
      * inspection and benchmarks: this is exactly what {@link #retrieve} runs.
      */
     public Query toLuceneQuery(String text) {
-        return search.toLuceneQuery(text);
-    }
-
-    // ------------------------------------------------------------------------------------------------- indexing
-
-    @Override
-    public void upsert(Collection<Document> documents) {
-        store.upsert(documents);
-    }
-
-    @Override
-    public void delete(Collection<String> documentIds) {
-        store.delete(documentIds);
-    }
-
-    // -------------------------------------------------------------------------------------------- bookkeeping
-
-    /** The number of indexed documents (not chunks). */
-    @Override
-    public long count() {
-        return store.count();
+        return keywords.toLuceneQuery(text);
     }
 
     /**
@@ -201,99 +156,33 @@ public final class Bm25Retriever implements Retriever, IndexCommits {
         });
     }
 
-    /** Whether writes reach disk (an on-disk index). */
-    @Override
-    public boolean durable() {
-        return store.commits().durable();
-    }
-
-    @Override
-    public String committedValue(String key) {
-        return store.commits().committedValue(key);
-    }
-
-    @Override
-    public void deferCommits(boolean defer) {
-        store.commits().deferCommits(defer);
-    }
-
-    @Override
-    public void commit(java.util.Map<String, String> values) {
-        store.commits().commit(values);
-    }
-
-    /** Commits (on disk) and closes the index; waits for running searches and writes. Idempotent. */
-    @Override
-    public void close() {
-        store.close();
-    }
-
     @Override
     public String toString() {
-        return "Bm25Retriever[" + (store.path() == null ? "in memory" : store.path().toString()) + ", k1=" + k1
+        return "Bm25Retriever[" + location() + ", k1=" + k1
                 + ", b=" + b + ", analyzer=" + analyzer.describe() + ", fields=" + fields.optionValue()
                 + (fields == FieldLayout.MULTIFIELD ? " (title " + titleWeight + ", text " + textWeight + ")" : "")
-                + ", chunking=" + (chunker == null ? "none" : chunker.getClass().getSimpleName()) + "]";
+                + ", chunking=" + chunking() + "]";
     }
 
     /** Builds a {@link Bm25Retriever}; every setting defaults to Anserini's BEIR baseline. */
-    public static final class Builder {
+    public static final class Builder extends BaseBuilder<Builder> {
         private float k1 = DEFAULT_K1;
         private float b = DEFAULT_B;
-        private Bm25Analyzer.Stemmer stemmer = Bm25Analyzer.Stemmer.PORTER;
-        private boolean stopWords = true;
-        private FieldLayout fields = FieldLayout.FLAT;
         private float titleWeight = 1.0f;
         private float textWeight = 1.0f;
-        private Path indexDirectory;
-        private org.apache.lucene.store.Directory luceneDirectory;
-        private Chunker chunker;
-        private boolean highlights = true;
 
         private Builder() {
         }
 
         /** BM25 term-frequency saturation, finite and &ge; 0 (default 0.9). */
         public Builder k1(float k1) {
-            this.k1 = checkK1(k1);
+            this.k1 = RetrieverOptions.checkK1(k1);
             return this;
-        }
-
-        /** {@code k1}, or an error naming it: finite and &ge; 0. Shared with the hybrid builder. */
-        static float checkK1(float k1) {
-            if (!Float.isFinite(k1) || k1 < 0) {
-                throw new IllegalArgumentException("k1 must be a finite number >= 0, got " + k1);
-            }
-            return k1;
         }
 
         /** BM25 length normalisation, in [0, 1] (default 0.4). */
         public Builder b(float b) {
-            this.b = checkB(b);
-            return this;
-        }
-
-        /** {@code b}, or an error naming it: in [0, 1]. Shared with the hybrid builder. */
-        static float checkB(float b) {
-            if (!(b >= 0 && b <= 1)) {
-                throw new IllegalArgumentException("b must be between 0 and 1, got " + b);
-            }
-            return b;
-        }
-
-        public Builder stemmer(Bm25Analyzer.Stemmer stemmer) {
-            this.stemmer = Objects.requireNonNull(stemmer, "stemmer");
-            return this;
-        }
-
-        /** Whether Lucene's English stop words are removed (default true). */
-        public Builder removeStopWords(boolean remove) {
-            this.stopWords = remove;
-            return this;
-        }
-
-        public Builder fields(FieldLayout fields) {
-            this.fields = Objects.requireNonNull(fields, "fields");
+            this.b = RetrieverOptions.checkB(b);
             return this;
         }
 
@@ -309,6 +198,7 @@ public final class Bm25Retriever implements Retriever, IndexCommits {
             return this;
         }
 
+        /** A field weight, or an error naming it: finite and &ge; 0. Shared with the hybrid builder. */
         static float checkWeight(String name, float weight) {
             if (!Float.isFinite(weight) || weight < 0) {
                 throw new IllegalArgumentException(name + " must be a finite number >= 0, got " + weight);
@@ -316,29 +206,12 @@ public final class Bm25Retriever implements Retriever, IndexCommits {
             return weight;
         }
 
-        /** Keep the index in this directory (created when missing); default: in memory. */
-        public Builder indexDirectory(Path directory) {
-            this.indexDirectory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /** Tests: keep the index in {@code directory} (simulated crashes, failures), named {@code name} in messages. */
-        Builder luceneDirectory(Path name, org.apache.lucene.store.Directory directory) {
-            this.indexDirectory = Objects.requireNonNull(name, "name");
-            this.luceneDirectory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /** Split documents into chunks with this chunker; default: one chunk per document. */
-        public Builder chunker(Chunker chunker) {
-            this.chunker = Objects.requireNonNull(chunker, "chunker");
-            return this;
-        }
-
-        /** Whether hits carry their best passage (default true). */
-        public Builder highlights(boolean highlights) {
-            this.highlights = highlights;
-            return this;
+        /** Fails when field weights are set with the flat layout. Shared with the hybrid builder. */
+        static void checkLayout(FieldLayout fields, float titleWeight, float textWeight) {
+            if (fields == FieldLayout.FLAT && (titleWeight != 1.0f || textWeight != 1.0f)) {
+                throw new IllegalArgumentException("title-weight and text-weight apply to fields=multifield only;"
+                        + " with fields=flat title and text share one field");
+            }
         }
 
         /**
@@ -348,10 +221,7 @@ public final class Bm25Retriever implements Retriever, IndexCommits {
          *     with another analysis or field layout
          */
         public Bm25Retriever build() {
-            if (fields == FieldLayout.FLAT && (titleWeight != 1.0f || textWeight != 1.0f)) {
-                throw new IllegalArgumentException("title-weight and text-weight apply to fields=multifield only;"
-                        + " with fields=flat title and text share one field");
-            }
+            checkLayout(fields, titleWeight, textWeight);
             return new Bm25Retriever(this);
         }
     }

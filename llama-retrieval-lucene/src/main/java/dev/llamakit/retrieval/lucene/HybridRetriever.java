@@ -1,18 +1,14 @@
 package dev.llamakit.retrieval.lucene;
 
-import dev.llamakit.embed.EmbeddingProgress;
 import dev.llamakit.embed.Embedder;
-import dev.llamakit.retrieval.Chunker;
-import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.RetrievalQuery;
 import dev.llamakit.retrieval.RetrievedChunk;
-import dev.llamakit.retrieval.Retriever;
+import dev.llamakit.retrieval.RetrieverOptions;
 import dev.llamakit.retrieval.fusion.RankFusion;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
+import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.similarities.BM25Similarity;
 
 /**
@@ -27,7 +23,7 @@ import org.apache.lucene.search.similarities.BM25Similarity;
  * {@link VectorRetriever}); the BM25 side is the {@code bm25} retriever's (see {@link Bm25Retriever}), with the same
  * options and defaults.
  */
-public final class HybridRetriever implements Retriever, IndexCommits {
+public final class HybridRetriever extends LuceneRetriever {
     /** The provider name. */
     public static final String NAME = "hybrid";
     /** The default depth of each ranking before fusion. */
@@ -35,29 +31,15 @@ public final class HybridRetriever implements Retriever, IndexCommits {
     /** The default fusion: weighted min-max with equal weights ({@link RankFusion#defaultFusion()}), chosen on SciFact. */
     public static final RankFusion DEFAULT_FUSION = RankFusion.defaultFusion();
 
-    private final String embedderName;
-    private final int dimensions;
-    private final boolean highlights;
-    private final Chunker chunker;
     private final RankFusion fusion;
     private final int candidates;
-    private final Bm25Search keywords;
     private final VectorSearch vectors;
-    private final ChunkStore store;
 
     private HybridRetriever(Builder b) {
-        VectorIndexer indexer = new VectorIndexer(b.embedder, b.ownsEmbedder, b.progress);
-        this.embedderName = indexer.embedderName();
-        this.dimensions = indexer.dimensions();
-        this.highlights = b.highlights;
-        this.chunker = b.chunker;
+        super(NAME, b, new BM25Similarity(b.k1, b.b), b.titleWeight, b.textWeight, b.indexer());
         this.fusion = b.fusion;
         this.candidates = b.candidates;
-        Bm25Analyzer analyzer = new Bm25Analyzer(b.stemmer, b.stopWords);
-        this.keywords = new Bm25Search(analyzer, b.fields, b.titleWeight, b.textWeight);
         this.vectors = new VectorSearch(b.embedder, b.exactBelow, b.efSearch);
-        this.store = new ChunkStore(NAME, b.indexDirectory, b.luceneDirectory, analyzer, new BM25Similarity(b.k1, b.b), b.fields,
-                chunker, indexer);
     }
 
     /** A builder; {@link Builder#embedder(Embedder)} is required. */
@@ -65,19 +47,14 @@ public final class HybridRetriever implements Retriever, IndexCommits {
         return new Builder();
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
     /** The name of the embedder whose vectors the index holds. */
     public String embedderName() {
-        return embedderName;
+        return indexer.embedderName();
     }
 
     /** The length of the vectors. */
     public int dimensions() {
-        return dimensions;
+        return indexer.dimensions();
     }
 
     public RankFusion fusion() {
@@ -89,123 +66,31 @@ public final class HybridRetriever implements Retriever, IndexCommits {
         return candidates;
     }
 
-    /** The on-disk index directory, or {@code null} for an in-memory index. */
-    public Path indexDirectory() {
-        return store.path();
-    }
-
     @Override
-    public List<RetrievedChunk> retrieve(RetrievalQuery query) {
-        Objects.requireNonNull(query, "query");
+    List<RetrievedChunk> search(IndexSearcher searcher, RetrievalQuery query) throws IOException {
         int depth = Math.max(query.topK(), candidates);
-        return store.read(searcher -> {
-            List<RetrievedChunk> bm25 = keywords.search(searcher, query, depth, NAME, false);
-            float[] vector = vectors.queryVector(query.text()); // under the read lock, as in VectorRetriever
-            List<RetrievedChunk> dense = vectors.search(searcher, vector, query.filters(), depth, NAME);
-            List<RetrievedChunk> fused = fusion.fuse(List.of(bm25, dense), query.topK(), NAME);
-            if (!highlights || fused.isEmpty()) {
-                return fused;
-            }
-            Bm25Search.Highlighter highlighter = keywords.highlighter(searcher, query.text());
-            List<RetrievedChunk> out = new ArrayList<>(fused.size());
-            for (RetrievedChunk h : fused) {
-                out.add(new RetrievedChunk(h.chunk(), h.score(), h.rank(), NAME, highlighter.best(h.chunk())));
-            }
-            return out;
-        });
-    }
-
-    @Override
-    public void upsert(Collection<Document> documents) {
-        store.upsert(documents);
-    }
-
-    @Override
-    public void delete(Collection<String> documentIds) {
-        store.delete(documentIds);
-    }
-
-    @Override
-    public long count() {
-        return store.count();
-    }
-
-    /** Whether writes reach disk (an on-disk index). */
-    @Override
-    public boolean durable() {
-        return store.commits().durable();
-    }
-
-    @Override
-    public String committedValue(String key) {
-        return store.commits().committedValue(key);
-    }
-
-    @Override
-    public void deferCommits(boolean defer) {
-        store.commits().deferCommits(defer);
-    }
-
-    @Override
-    public void commit(java.util.Map<String, String> values) {
-        store.commits().commit(values);
-    }
-
-    /** Commits (on disk) and closes the index, and the embedder if it was created by name. Idempotent. */
-    @Override
-    public void close() {
-        store.close();
+        List<RetrievedChunk> bm25 = keywords.search(searcher, query, depth, NAME, false);
+        float[] vector = vectors.queryVector(query.text()); // under the read lock, as in VectorRetriever
+        List<RetrievedChunk> dense = vectors.search(searcher, vector, query.filters(), depth, NAME);
+        return withPassages(searcher, query.text(), fusion.fuse(List.of(bm25, dense), query.topK(), NAME));
     }
 
     @Override
     public String toString() {
-        return "HybridRetriever[" + (store.path() == null ? "in memory" : store.path().toString()) + ", embedder="
-                + embedderName + " (" + dimensions + " dimensions), fusion=" + fusion + ", candidates=" + candidates
-                + ", chunking=" + (chunker == null ? "none" : chunker.getClass().getSimpleName()) + "]";
+        return "HybridRetriever[" + location() + ", embedder=" + embedderName() + " (" + dimensions()
+                + " dimensions), fusion=" + fusion + ", candidates=" + candidates + ", chunking=" + chunking() + "]";
     }
 
     /** Builds a {@link HybridRetriever}; the BM25 settings default to the {@code bm25} retriever's. */
-    public static final class Builder {
-        private Embedder embedder;
-        private boolean ownsEmbedder;
-        private EmbeddingProgress progress = EmbeddingProgress.none();
-        private int exactBelow = VectorRetriever.DEFAULT_EXACT_SEARCH_BELOW;
-        private int efSearch = VectorRetriever.DEFAULT_EF_SEARCH;
+    public static final class Builder extends DenseBuilder<Builder> {
         private RankFusion fusion = DEFAULT_FUSION;
         private int candidates = DEFAULT_CANDIDATES;
         private float k1 = Bm25Retriever.DEFAULT_K1;
         private float b = Bm25Retriever.DEFAULT_B;
-        private Bm25Analyzer.Stemmer stemmer = Bm25Analyzer.Stemmer.PORTER;
-        private boolean stopWords = true;
-        private Bm25Retriever.FieldLayout fields = Bm25Retriever.FieldLayout.FLAT;
         private float titleWeight = 1.0f;
         private float textWeight = 1.0f;
-        private Path indexDirectory;
-        private org.apache.lucene.store.Directory luceneDirectory;
-        private Chunker chunker;
-        private boolean highlights = true;
 
         private Builder() {
-        }
-
-        /** The embedder (required). It stays yours: closing the retriever does not close it. */
-        public Builder embedder(Embedder embedder) {
-            this.embedder = Objects.requireNonNull(embedder, "embedder");
-            this.ownsEmbedder = false;
-            return this;
-        }
-
-        /** An embedder the retriever closes when it is closed (one created for it by name). */
-        Builder ownedEmbedder(Embedder embedder) {
-            embedder(embedder);
-            this.ownsEmbedder = true;
-            return this;
-        }
-
-        /** Told after each batch of chunks is embedded (default: nobody). */
-        public Builder progress(EmbeddingProgress progress) {
-            this.progress = Objects.requireNonNull(progress, "progress");
-            return this;
         }
 
         /**
@@ -226,43 +111,15 @@ public final class HybridRetriever implements Retriever, IndexCommits {
             return this;
         }
 
-        /** As {@link VectorRetriever.Builder#exactSearchBelow(int)}. */
-        public Builder exactSearchBelow(int chunks) {
-            this.exactBelow = VectorRetriever.checkExactBelow(chunks);
-            return this;
-        }
-
-        /** As {@link VectorRetriever.Builder#efSearch(int)}. */
-        public Builder efSearch(int candidates) {
-            this.efSearch = VectorRetriever.checkEfSearch(candidates);
-            return this;
-        }
-
         /** BM25 term-frequency saturation, finite and &ge; 0 (default 0.9). */
         public Builder k1(float k1) {
-            this.k1 = Bm25Retriever.Builder.checkK1(k1);
+            this.k1 = RetrieverOptions.checkK1(k1);
             return this;
         }
 
         /** BM25 length normalisation, in [0, 1] (default 0.4). */
         public Builder b(float b) {
-            this.b = Bm25Retriever.Builder.checkB(b);
-            return this;
-        }
-
-        public Builder stemmer(Bm25Analyzer.Stemmer stemmer) {
-            this.stemmer = Objects.requireNonNull(stemmer, "stemmer");
-            return this;
-        }
-
-        /** Whether Lucene's English stop words are removed (default true). */
-        public Builder removeStopWords(boolean remove) {
-            this.stopWords = remove;
-            return this;
-        }
-
-        public Builder fields(Bm25Retriever.FieldLayout fields) {
-            this.fields = Objects.requireNonNull(fields, "fields");
+            this.b = RetrieverOptions.checkB(b);
             return this;
         }
 
@@ -278,31 +135,6 @@ public final class HybridRetriever implements Retriever, IndexCommits {
             return this;
         }
 
-        /** Keep the index in this directory (created when missing); default: in memory. */
-        public Builder indexDirectory(Path directory) {
-            this.indexDirectory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /** Tests: keep the index in {@code directory} (simulated crashes, failures), named {@code name} in messages. */
-        Builder luceneDirectory(Path name, org.apache.lucene.store.Directory directory) {
-            this.indexDirectory = Objects.requireNonNull(name, "name");
-            this.luceneDirectory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /** Split documents into chunks with this chunker; default: one chunk per document. */
-        public Builder chunker(Chunker chunker) {
-            this.chunker = Objects.requireNonNull(chunker, "chunker");
-            return this;
-        }
-
-        /** Whether hits carry their best passage (default true). */
-        public Builder highlights(boolean highlights) {
-            this.highlights = highlights;
-            return this;
-        }
-
         /**
          * Opens or creates the index.
          *
@@ -313,22 +145,11 @@ public final class HybridRetriever implements Retriever, IndexCommits {
          *     with another embedder, analysis or field layout, or without vectors
          */
         public HybridRetriever build() {
-            if (embedder == null) {
-                throw new IllegalStateException("a hybrid retriever needs an embedder: builder().embedder(...)");
-            }
-            try {
-                if (fields == Bm25Retriever.FieldLayout.FLAT && (titleWeight != 1.0f || textWeight != 1.0f)) {
-                    throw new IllegalArgumentException("title-weight and text-weight apply to fields=multifield only;"
-                            + " with fields=flat title and text share one field");
-                }
+            return open(NAME, () -> {
+                Bm25Retriever.Builder.checkLayout(fields, titleWeight, textWeight);
                 fusion.fuse(List.of(List.of(), List.of()), 1, NAME); // fails now, not at the first search
                 return new HybridRetriever(this);
-            } catch (RuntimeException e) {
-                if (ownsEmbedder) {
-                    VectorRetriever.closeQuietly(embedder, e);
-                }
-                throw e;
-            }
+            });
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.llamakit.retrieval.lucene;
 
+import dev.llamakit.retrieval.Chunker;
 import dev.llamakit.retrieval.Retriever;
 import dev.llamakit.retrieval.RetrieverProvider;
 import dev.llamakit.retrieval.chunk.ChunkingOptions;
@@ -11,7 +12,7 @@ import java.util.Set;
  * {@link KeywordRetriever}). Options: the shared chunking options {@value ChunkingOptions#CHUNKING}
  * ({@code none}, the default, or {@code sentence}), {@value ChunkingOptions#CHUNK_TOKENS} and
  * {@value ChunkingOptions#CHUNK_OVERLAP} (see {@link ChunkingOptions}); a {@code TokenCounter} service, when
- * given, measures the chunks.
+ * given, measures the chunks; a {@link Chunker} service replaces the sentence chunker, as for every retriever.
  */
 public final class KeywordRetrieverProvider implements RetrieverProvider {
 
@@ -32,6 +33,7 @@ public final class KeywordRetrieverProvider implements RetrieverProvider {
 
     @Override
     public Retriever create(ProviderOptions options) {
-        return KeywordRetriever.builder().chunker(ChunkingOptions.chunker(options, KeywordRetriever.NAME)).build();
+        return KeywordRetriever.builder()
+                .chunker(ChunkingOptions.select(options, KeywordRetriever.NAME).orElse(Chunker.none())).build();
     }
 }

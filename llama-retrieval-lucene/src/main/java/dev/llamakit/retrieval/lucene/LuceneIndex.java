@@ -112,7 +112,7 @@ final class LuceneIndex implements Closeable {
                     directory = given;
                 } else {
                     if (Files.exists(path) && !Files.isDirectory(path)) {
-                        throw new IllegalArgumentException("index-dir " + path + " is a file, not a directory");
+                        throw new IllegalArgumentException("index " + path + " is a file, not a directory");
                     }
                     try {
                         Files.createDirectories(path);

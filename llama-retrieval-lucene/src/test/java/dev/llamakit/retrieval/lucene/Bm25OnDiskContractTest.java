@@ -19,7 +19,7 @@ class Bm25OnDiskContractTest extends RetrieverContract {
     protected Retriever newRetriever() {
         try {
             Path dir = Files.createTempDirectory(tmp, "index");
-            return Retrievers.create("bm25", Map.of("index-dir", dir.toString()));
+            return Retrievers.create("bm25", Map.of("index", dir.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

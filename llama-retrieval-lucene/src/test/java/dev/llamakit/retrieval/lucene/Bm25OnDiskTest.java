@@ -62,7 +62,7 @@ class Bm25OnDiskTest {
             assertThat(r.count()).isEqualTo(3);
             assertThat(snapshot(r.retrieve("lung cancer smoke mice", 10))).isEqualTo(before);
         }
-        try (Retriever r = Retrievers.create("bm25", Map.of("index-dir", dir.toString()))) {
+        try (Retriever r = Retrievers.create("bm25", Map.of("index", dir.toString()))) {
             assertThat(snapshot(r.retrieve("lung cancer smoke mice", 10))).isEqualTo(before);
         }
     }

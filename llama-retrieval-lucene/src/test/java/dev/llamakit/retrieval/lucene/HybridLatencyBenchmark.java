@@ -48,7 +48,7 @@ class HybridLatencyBenchmark {
         Path dir = tmp.resolve("index");
         RetrievalEvaluator evaluator = RetrievalEvaluator.builder().build();
         try (Embedder embedder = Embedders.create(name, Map.of())) {
-            ProviderOptions options = ProviderOptions.builder().put("index-dir", dir.toString()).put("highlight", "false")
+            ProviderOptions options = ProviderOptions.builder().put("index", dir.toString()).put("highlight", "false")
                     .service(Embedder.class, embedder).build();
             long start = System.nanoTime();
             try (Retriever hybrid = Retrievers.create("hybrid", options)) {
@@ -65,7 +65,7 @@ class HybridLatencyBenchmark {
             report("query embedding only", embedOnly);
             for (String retriever : List.of("bm25-on-hybrid-index", "vector", "hybrid")) {
                 String provider = retriever.equals("bm25-on-hybrid-index") ? "hybrid" : retriever;
-                ProviderOptions.Builder b = ProviderOptions.builder().put("index-dir", dir.toString())
+                ProviderOptions.Builder b = ProviderOptions.builder().put("index", dir.toString())
                         .put("highlight", "false").service(Embedder.class, embedder);
                 if (retriever.startsWith("bm25")) {
                     b.put("weights", "1,0"); // hybrid with the vector side switched off: BM25 alone, same index

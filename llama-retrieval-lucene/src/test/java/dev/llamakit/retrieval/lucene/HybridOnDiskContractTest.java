@@ -19,7 +19,7 @@ class HybridOnDiskContractTest extends RetrieverContract {
     protected Retriever newRetriever() {
         try {
             Path dir = Files.createTempDirectory(tmp, "index");
-            return Retrievers.create("hybrid", Map.of("embedder", HashingEmbedder.NAME, "index-dir", dir.toString(),
+            return Retrievers.create("hybrid", Map.of("embedder", HashingEmbedder.NAME, "index", dir.toString(),
                     "fusion", "minmax", "weights", "0.4,0.6"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

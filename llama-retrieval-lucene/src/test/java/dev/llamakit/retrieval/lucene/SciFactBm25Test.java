@@ -121,7 +121,7 @@ class SciFactBm25Test {
     @Test
     void anOnDiskIndexGivesTheSameFiguresAfterReopening(@TempDir Path tmp) {
         Path dir = tmp.resolve("scifact-index");
-        Map<String, String> options = Map.of("index-dir", dir.toString(), "highlight", "false");
+        Map<String, String> options = Map.of("index", dir.toString(), "highlight", "false");
         RetrievalEvaluator evaluator = RetrievalEvaluator.builder().threads(THREADS).build();
         try (Retriever retriever = Retrievers.create("bm25", options)) {
             evaluator.index(scifact, retriever);

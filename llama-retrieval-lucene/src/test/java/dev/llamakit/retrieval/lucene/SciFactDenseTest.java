@@ -62,7 +62,7 @@ class SciFactDenseTest {
         }
 
         Path dir = tmp.resolve("scifact-" + embedder);
-        Map<String, String> shared = Map.of("embedder", embedder, "index-dir", dir.toString(), "highlight", "false");
+        Map<String, String> shared = Map.of("embedder", embedder, "index", dir.toString(), "highlight", "false");
         EvaluationReport vectorFirst;
         long started = System.nanoTime();
         ProviderOptions withProgress = ProviderOptions.builder().putAll(shared)

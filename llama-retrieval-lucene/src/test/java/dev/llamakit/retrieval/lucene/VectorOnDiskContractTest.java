@@ -19,7 +19,7 @@ class VectorOnDiskContractTest extends RetrieverContract {
     protected Retriever newRetriever() {
         try {
             Path dir = Files.createTempDirectory(tmp, "index");
-            return Retrievers.create("vector", Map.of("embedder", HashingEmbedder.NAME, "index-dir", dir.toString(),
+            return Retrievers.create("vector", Map.of("embedder", HashingEmbedder.NAME, "index", dir.toString(),
                     "exact-below", "0"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -221,11 +221,11 @@ class VectorRetrieverTest {
         }
         // the same folder through the registry, and through hybrid: one index for both
         try (Retriever r = Retrievers.create("vector", Map.of("embedder", HashingEmbedder.NAME,
-                "index-dir", dir.toString()))) {
+                "index", dir.toString()))) {
             assertThat(r.count()).isEqualTo(32);
         }
         try (Retriever r = Retrievers.create("hybrid", Map.of("embedder", HashingEmbedder.NAME,
-                "index-dir", dir.toString()))) {
+                "index", dir.toString()))) {
             assertThat(r.count()).isEqualTo(32);
             assertThat(docIds(r.retrieve("bamboo", 1))).containsExactly("cities-02");
         }
@@ -443,7 +443,7 @@ class VectorRetrieverTest {
         int closed = HashingEmbedderProvider.CLOSED.get();
         for (String provider : List.of("vector", "hybrid")) {
             assertThatThrownBy(() -> Retrievers.create(provider, Map.of("embedder", HashingEmbedder.NAME,
-                    "index-dir", file.toString()))).isInstanceOf(IllegalArgumentException.class)
+                    "index", file.toString()))).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("not a directory");
         }
         assertThat(HashingEmbedderProvider.CLOSED.get()).isEqualTo(closed + 2);

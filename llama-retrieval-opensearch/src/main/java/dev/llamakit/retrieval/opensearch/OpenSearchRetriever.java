@@ -11,6 +11,7 @@ import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.RetrievalQuery;
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.Retriever;
+import dev.llamakit.retrieval.RetrieverOptions;
 import dev.llamakit.retrieval.fusion.RankFusion;
 import dev.llamakit.retrieval.opensearch.BulkWriter.Action;
 import dev.llamakit.retrieval.opensearch.OpenSearchRetrieverException.Reason;
@@ -55,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *       are retried with backoff; other item failures are reported per document in a
  *       {@link PartialWriteException}. Writes are visible on return unless {@code refresh=false}.</li>
  *   <li>Search: {@link SearchMode#BM25} ({@code match} on title + text, English analysis, k1 0.9 and b 0.4 by default
- *       like the {@code bm25} retriever), {@link SearchMode#VECTOR} (k-NN, filters inside the knn query) or
+ *       like the {@code bm25} retriever), {@link SearchMode#VECTOR} (k-NN, filters inside the knn query; scores are cosines, as in the
+ *       Lucene {@code vector} retriever) or
  *       {@link SearchMode#HYBRID} (both in one {@code _msearch}, fused here with core's {@link RankFusion}, the same
  *       code as every hybrid retriever). Metadata filters are exact keyword matches applied inside the search. A
  *       blank query finds nothing.</li>
@@ -71,9 +73,9 @@ public final class OpenSearchRetriever implements Retriever {
     /** The provider name. */
     public static final String NAME = "opensearch";
     /** Anserini's (and the {@code bm25} retriever's) k1. */
-    public static final float DEFAULT_K1 = 0.9f;
+    public static final float DEFAULT_K1 = RetrieverOptions.DEFAULT_K1;
     /** Anserini's (and the {@code bm25} retriever's) b. */
-    public static final float DEFAULT_B = 0.4f;
+    public static final float DEFAULT_B = RetrieverOptions.DEFAULT_B;
     /** Lucene's limit on an exact-match term (metadata values). */
     static final int MAX_TERM_BYTES = 32_766;
     /** OpenSearch's limit on {@code _id}. */
@@ -292,14 +294,14 @@ public final class OpenSearchRetriever implements Retriever {
             ObjectNode bm25 = mode == SearchMode.VECTOR ? null : bm25Body(query, depth);
             ObjectNode knn = mode == SearchMode.BM25 ? null : knnBody(query, depth);
             if (mode == SearchMode.HYBRID && bm25 != null && knn != null) {
-                List<List<RetrievedChunk>> legs = multiSearch(List.of(bm25, knn));
+                List<List<RetrievedChunk>> legs = multiSearch(bm25, knn);
                 return fusion.fuse(legs, query.topK(), NAME);
             }
             ObjectNode body = bm25 != null ? bm25 : knn;
             if (body == null) {
                 return List.of();
             }
-            List<RetrievedChunk> hits = search(body);
+            List<RetrievedChunk> hits = search(body, body == knn);
             return hits.size() <= query.topK() ? hits : hits.subList(0, query.topK());
         } finally {
             lock.unlock();
@@ -341,13 +343,16 @@ public final class OpenSearchRetriever implements Retriever {
         return terms.size() <= Queries.MAX_TERMS ? terms : terms.subList(0, Queries.MAX_TERMS);
     }
 
-    private List<RetrievedChunk> search(ObjectNode body) {
+    /** The hits of one search; {@code vector}: a k-NN search, whose scores become cosines. */
+    private List<RetrievedChunk> search(ObjectNode body, boolean vector) {
         ClusterClient.Response r = client.post(path + "/_search", Json.write(body));
         requireOk(r, "searching index '" + index + "'");
-        return hits(r.json());
+        return hits(r.json(), vector);
     }
 
-    private List<List<RetrievedChunk>> multiSearch(List<ObjectNode> bodies) {
+    /** The BM25 and the k-NN hits of one {@code _msearch}, in that order. */
+    private List<List<RetrievedChunk>> multiSearch(ObjectNode bm25, ObjectNode knn) {
+        List<ObjectNode> bodies = List.of(bm25, knn);
         StringBuilder ndjson = new StringBuilder();
         for (ObjectNode body : bodies) {
             ndjson.append("{}\n").append(Json.write(body)).append('\n');
@@ -362,7 +367,7 @@ public final class OpenSearchRetriever implements Retriever {
                 throw new OpenSearchRetrieverException(Reason.REQUEST_FAILED, failed.status(),
                         "searching index '" + index + "' failed: " + failed.error(), null);
             }
-            results.add(hits(response));
+            results.add(hits(response, results.size() == 1));
         }
         if (results.size() != bodies.size()) {
             throw new OpenSearchRetrieverException(Reason.REQUEST_FAILED, r.status(), "_msearch on index '" + index
@@ -371,14 +376,20 @@ public final class OpenSearchRetriever implements Retriever {
         return results;
     }
 
-    private List<RetrievedChunk> hits(JsonNode response) {
+    /**
+     * The hits of a search response. {@code vector}: k-NN hits, whose score OpenSearch gives as
+     * {@code (1 + cosine) / 2} (the Lucene engine's cosine space); they are turned back into the cosine, in [-1, 1],
+     * the scale of the Lucene {@code vector} retriever.
+     */
+    private List<RetrievedChunk> hits(JsonNode response, boolean vector) {
         JsonNode hits = response.path("hits").path("hits");
         List<RetrievedChunk> out = new ArrayList<>(hits.size());
         for (JsonNode hit : hits) {
             Chunk chunk = toChunk(hit.path("_id").asText(), hit.path("_source"));
             JsonNode fragment = hit.path("highlight").path(IndexSchema.TEXT).path(0);
             String highlight = fragment.isTextual() && !fragment.asText().isBlank() ? fragment.asText().trim() : null;
-            out.add(new RetrievedChunk(chunk, hit.path("_score").asDouble(), out.size() + 1, NAME, highlight));
+            double score = hit.path("_score").asDouble();
+            out.add(new RetrievedChunk(chunk, vector ? 2 * score - 1 : score, out.size() + 1, NAME, highlight));
         }
         return out;
     }
@@ -933,19 +944,13 @@ public final class OpenSearchRetriever implements Retriever {
 
         /** BM25 k1 of a new index, finite and &ge; 0 (default 0.9). */
         public Builder k1(float k1) {
-            if (!Float.isFinite(k1) || k1 < 0) {
-                throw new IllegalArgumentException("k1 must be a finite number >= 0, got " + k1);
-            }
-            this.k1 = k1;
+            this.k1 = RetrieverOptions.checkK1(k1);
             return this;
         }
 
         /** BM25 b of a new index, in [0, 1] (default 0.4). */
         public Builder b(float b) {
-            if (!(b >= 0 && b <= 1)) {
-                throw new IllegalArgumentException("b must be between 0 and 1, got " + b);
-            }
-            this.b = b;
+            this.b = RetrieverOptions.checkB(b);
             return this;
         }
 

@@ -4,16 +4,15 @@ import dev.llamakit.embed.Embedder;
 import dev.llamakit.embed.Embedders;
 import dev.llamakit.retrieval.Chunker;
 import dev.llamakit.retrieval.Retriever;
+import dev.llamakit.retrieval.RetrieverOptions;
 import dev.llamakit.retrieval.RetrieverProvider;
 import dev.llamakit.retrieval.chunk.ChunkingOptions;
-import dev.llamakit.retrieval.fusion.RankFusion;
 import dev.llamakit.spi.ProviderOptions;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The provider of {@code opensearch}. Options ({@value #URL} is required):
+ * The provider of {@code opensearch}. Options ({@value #URL} is required; the keys shared with the Lucene retrievers
+ * are those of {@link RetrieverOptions}, with the same meaning, checks and messages):
  *
  * <ul>
  *   <li>cluster: {@value #URL} (one or more node URLs, comma-separated, tried in order with fail-over),
@@ -39,9 +39,10 @@ import java.util.regex.Pattern;
  *   <li>search: {@value #MODE} ({@code bm25} (default), {@code vector} or {@code hybrid}), {@value #EMBEDDER} (the
  *       name of an embedder on the class path, see {@code Embedders.available()}; or pass an {@link Embedder} as a
  *       service), {@value #FUSION} ({@code minmax} (default) or {@code rrf}), {@value #RRF_K} (default 60),
- *       {@value #WEIGHTS} (minmax only: {@code bm25,vector}, default {@code 0.5,0.5}), {@value #CANDIDATES}
+ *       {@value #WEIGHTS} ({@code bm25,vector}, default equal; for either fusion), {@value #CANDIDATES}
  *       (hits per ranking in hybrid mode, k of vector search; default 100), {@value #MIN_SIMILARITY} (drop vector
- *       hits below this cosine similarity), {@value #HIGHLIGHT} (default true);</li>
+ *       hits below this cosine similarity; vector scores are cosines, as in the Lucene retrievers),
+ *       {@value #HIGHLIGHT} (default true);</li>
  *   <li>the shared chunking options ({@link ChunkingOptions}), as the {@code bm25} retriever: {@code chunking} =
  *       {@code none} (default) or {@code sentence}, {@code chunk-tokens}, {@code chunk-overlap}; a {@link Chunker}
  *       service replaces the built-in sentence chunker.</li>
@@ -50,7 +51,7 @@ import java.util.regex.Pattern;
 public final class OpenSearchRetrieverProvider implements RetrieverProvider {
     /** The option keys, as listed in the class comment. */
     public static final String URL = "url";
-    public static final String INDEX = "index";
+    public static final String INDEX = RetrieverOptions.INDEX;
     public static final String USERNAME = "username";
     public static final String PASSWORD = "password";
     public static final String API_KEY = "api-key";
@@ -64,17 +65,17 @@ public final class OpenSearchRetrieverProvider implements RetrieverProvider {
     public static final String REFRESH = "refresh";
     public static final String SHARDS = "shards";
     public static final String REPLICAS = "replicas";
-    public static final String K1 = "k1";
-    public static final String B = "b";
+    public static final String K1 = RetrieverOptions.K1;
+    public static final String B = RetrieverOptions.B;
     public static final String BATCH_SIZE = "batch-size";
     public static final String MODE = "mode";
     public static final String EMBEDDER = "embedder";
-    public static final String FUSION = "fusion";
-    public static final String RRF_K = "rrf-k";
-    public static final String WEIGHTS = "weights";
-    public static final String CANDIDATES = "candidates";
+    public static final String FUSION = RetrieverOptions.FUSION;
+    public static final String RRF_K = RetrieverOptions.RRF_K;
+    public static final String WEIGHTS = RetrieverOptions.WEIGHTS;
+    public static final String CANDIDATES = RetrieverOptions.CANDIDATES;
     public static final String MIN_SIMILARITY = "min-similarity";
-    public static final String HIGHLIGHT = "highlight";
+    public static final String HIGHLIGHT = RetrieverOptions.HIGHLIGHT;
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
@@ -100,7 +101,6 @@ public final class OpenSearchRetrieverProvider implements RetrieverProvider {
 
     @Override
     public Retriever create(ProviderOptions options) {
-        options.requireOnly(name(), optionKeys());
         OpenSearchRetriever.Builder b = OpenSearchRetriever.builder();
         String urls = options.string(URL).orElseThrow(() -> new IllegalArgumentException("'opensearch' needs option '"
                 + URL + "': one or more node URLs, comma-separated (e.g. http://localhost:9200)"));
@@ -111,7 +111,7 @@ public final class OpenSearchRetrieverProvider implements RetrieverProvider {
             }
         }
         b.urls(list);
-        options.string(INDEX).ifPresent(b::index);
+        RetrieverOptions.index(options, name()).ifPresent(b::index);
         credentials(options, b);
         tls(options, b);
         options.string(CONNECT_TIMEOUT).ifPresent(v -> b.connectTimeout(duration(CONNECT_TIMEOUT, v)));
@@ -120,16 +120,15 @@ public final class OpenSearchRetrieverProvider implements RetrieverProvider {
         b.maxRetries(options.integer(MAX_RETRIES, 3, 0));
         options.string(REFRESH).ifPresent(v -> b.refresh(RefreshPolicy.parse(v)));
         b.shards(options.integer(SHARDS, 1, 1)).replicas(options.integer(REPLICAS, 1, 0));
-        b.k1((float) options.decimal(K1, OpenSearchRetriever.DEFAULT_K1))
-                .b((float) options.decimal(B, OpenSearchRetriever.DEFAULT_B));
+        b.k1(RetrieverOptions.k1(options)).b(RetrieverOptions.b(options));
         b.batchSize(options.integer(BATCH_SIZE, 500, 1));
-        b.highlights(options.bool(HIGHLIGHT, true));
+        b.highlights(RetrieverOptions.highlight(options));
 
         SearchMode mode = SearchMode.parse(options.string(MODE, "bm25"));
         b.mode(mode);
         search(options, mode, b);
         embedder(options, b);
-        chunker(options).ifPresent(b::chunker);
+        ChunkingOptions.select(options, name()).ifPresent(b::chunker);
         return b.build();
     }
 
@@ -186,36 +185,11 @@ public final class OpenSearchRetrieverProvider implements RetrieverProvider {
             }
         }
         if (hybrid) {
-            String fusion = options.string(FUSION, RankFusion.DEFAULT_NAME).trim().toLowerCase(Locale.ROOT);
-            boolean rrf = fusion.equals("rrf");
-            if (rrf && options.string(WEIGHTS).isPresent()) {
-                throw new IllegalArgumentException("option 'weights' applies to fusion=minmax only");
-            }
-            if (!rrf && options.string(RRF_K).isPresent()) {
-                throw new IllegalArgumentException("option 'rrf-k' applies to fusion=rrf only");
-            }
-            int rrfK = options.integer(RRF_K, 60, 0);
-            // no weights: equal (the same fusion, and the same scores, as the lucene hybrid retriever's default)
-            double[] weights = options.string(WEIGHTS).map(OpenSearchRetrieverProvider::weights).orElse(new double[0]);
-            b.fusion(RankFusion.named(fusion, rrfK, weights));
+            b.fusion(RetrieverOptions.fusion(options, OpenSearchRetriever.NAME));
         }
         b.candidates(options.integer(CANDIDATES, 100, 1));
         if (options.string(MIN_SIMILARITY).isPresent()) {
             b.minSimilarity(options.decimal(MIN_SIMILARITY, 0));
-        }
-    }
-
-    private static double[] weights(String value) {
-        String[] parts = value.split(",");
-        if (parts.length != 2) {
-            throw new IllegalArgumentException("option 'weights' must be two numbers, bm25,vector (e.g. 0.3,0.7), got '"
-                    + value + "'");
-        }
-        try {
-            return Arrays.stream(parts).mapToDouble(p -> Double.parseDouble(p.trim())).toArray();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option 'weights' must be two numbers, bm25,vector (e.g. 0.3,0.7), got '"
-                    + value + "'");
         }
     }
 
@@ -237,27 +211,6 @@ public final class OpenSearchRetrieverProvider implements RetrieverProvider {
             }
             b.ownedEmbedder(Embedders.create(name.get(), ProviderOptions.EMPTY));
         }
-    }
-
-    /**
-     * The chunker the options ask for, or empty for whole documents: a {@link Chunker} service (used unless
-     * {@code chunking=none}), else the shared {@link ChunkingOptions}. The same rules as the {@code bm25} provider.
-     */
-    static Optional<Chunker> chunker(ProviderOptions options) {
-        Optional<Chunker> service = options.service(Chunker.class);
-        String mode = options.string(ChunkingOptions.CHUNKING, service.isPresent() ? "sentence" : "none")
-                .trim().toLowerCase(Locale.ROOT);
-        if (service.isPresent() && mode.equals("sentence")) {
-            for (String key : new String[] {ChunkingOptions.CHUNK_TOKENS, ChunkingOptions.CHUNK_OVERLAP}) {
-                if (options.string(key).isPresent()) {
-                    throw new IllegalArgumentException("option '" + key + "' sizes the built-in sentence chunker;"
-                            + " it cannot apply to the Chunker passed as a service");
-                }
-            }
-            return service;
-        }
-        Chunker chunker = ChunkingOptions.chunker(options, OpenSearchRetriever.NAME);
-        return mode.equals("none") ? Optional.empty() : Optional.of(chunker);
     }
 
     /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT5S}). */

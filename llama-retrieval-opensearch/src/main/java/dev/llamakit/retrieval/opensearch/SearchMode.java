@@ -6,7 +6,10 @@ import java.util.Locale;
 public enum SearchMode {
     /** BM25 over the English-analysed title and text (the default). */
     BM25,
-    /** k-nearest-neighbour search over the chunks' embeddings (HNSW, Lucene engine, cosine). Needs an embedder. */
+    /**
+     * k-nearest-neighbour search over the chunks' embeddings (HNSW, Lucene engine, cosine). Scores are cosine
+     * similarities in [-1, 1], as in the Lucene {@code vector} retriever. Needs an embedder.
+     */
     VECTOR,
     /** BM25 and vector search in one {@code _msearch}, fused on the client (RRF or weighted min-max). */
     HYBRID;

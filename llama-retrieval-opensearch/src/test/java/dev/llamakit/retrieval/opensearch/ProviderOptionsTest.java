@@ -44,8 +44,10 @@ class ProviderOptionsTest {
                 "test-hashing");
         fails(Map.of("fusion", "rrf"), "mode=hybrid only");
         fails(Map.of("candidates", "50"), "vector or hybrid only");
-        fails(Map.of("mode", "hybrid", "embedder", "test-hashing", "fusion", "rrf", "weights", "0.3,0.7"),
-                "fusion=minmax only");
+        fails(Map.of("mode", "hybrid", "embedder", "test-hashing", "fusion", "minmax", "rrf-k", "10"),
+                "option 'rrf-k' of 'opensearch' applies to fusion=rrf only, not fusion=minmax");
+        fails(Map.of("mode", "hybrid", "embedder", "test-hashing", "weights", "0,0"), "option 'weights' of 'opensearch'",
+                "not all be 0");
         fails(Map.of("mode", "hybrid", "embedder", "test-hashing", "fusion", "minmax", "weights", "0.3"),
                 "two numbers");
         fails(Map.of("mode", "hybrid", "embedder", "test-hashing", "fusion", "borda"), "unknown fusion 'borda'");
@@ -59,6 +61,8 @@ class ProviderOptionsTest {
         fails(Map.of("mode", "vector", "embedder", "test-hashing", "min-similarity", "2"), "between -1 and 1");
         fails(Map.of("chunk-tokens", "40"), "needs chunking=sentence");
         fails(Map.of("k1", "-1"), "k1 must be");
+        fails(Map.of("b", "1.5"), "b must be between 0 and 1");
+        fails(Map.of("index-dir", "x"), "unknown option [index-dir]"); // the Lucene folder's old spelling only
     }
 
     @Test

@@ -109,8 +109,10 @@ class SearchModesTest {
         List<RetrievedChunk> all = open("vector", Map.of()).retrieve("penguins huddle in the antarctic winter", 32);
         assertThat(all).hasSize(32);
         assertThat(all.get(0).chunk().documentId()).isEqualTo("animals-01");
-        assertThat(all).allSatisfy(h -> assertThat(h.score()).isBetween(0.0, 1.0)); // (1 + cosine) / 2
-        double cut = 2 * all.get(4).score() - 1; // the cosine of the fifth hit
+        assertThat(all).allSatisfy(h -> assertThat(h.score()).isBetween(-1.0, 1.0)); // cosines, as in Lucene's
+        assertThat(all.get(all.size() - 1).score()).as("an unrelated chunk is about orthogonal: cosine near 0, not"
+                + " (1 + cosine) / 2 near 0.5").isLessThan(0.25);
+        double cut = all.get(4).score(); // the cosine of the fifth hit
         List<RetrievedChunk> close = open("vector", Map.of("min-similarity", Double.toString(cut)))
                 .retrieve("penguins huddle in the antarctic winter", 32);
         assertThat(close).hasSizeBetween(1, 5);
@@ -139,6 +141,13 @@ class SearchModesTest {
         // (the lowest bm25 hit normalises to 0, where it ties with the vector-only hits: compare the top 2)
         assertThat(documentIds(minmax)).as("min-max with all weight on bm25 ranks as bm25")
                 .isEqualTo(documentIds(bm25.subList(0, 2)));
+
+        // weights apply to RRF too (weighted RRF), as in the lucene hybrid retriever
+        List<RetrievedChunk> weightedRrf = open("hybrid", Map.of("fusion", "rrf", "weights", "0.3,0.7",
+                "candidates", "10")).retrieve(query, 10);
+        assertThat(weightedRrf).as("hybrid = weighted RRF of the bm25 and vector rankings").isEqualTo(
+                dev.llamakit.retrieval.fusion.RankFusion.reciprocalRank(60, 0.3, 0.7)
+                        .fuse(List.of(bm25, vector), 10, "opensearch"));
     }
 
     @Test
