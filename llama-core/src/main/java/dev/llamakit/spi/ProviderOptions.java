@@ -11,8 +11,9 @@ import java.util.TreeSet;
 /**
  * Options for creating a provider's product by name: string values (from configuration, a command line or
  * system properties) plus typed services (a {@code ChatModel}, a {@code TokenCounter}...). Providers read values
- * with the typed getters, which fail with a message naming the option and the provider, and call
- * {@link #requireOnly(String, Set)} so that a misspelt option is an error, not silently ignored.
+ * with the typed getters, which fail with a message naming the option and the provider; the registry that creates
+ * a provider's product by name calls {@link #requireOnly(String, Set)} with the provider's option keys first, so that
+ * a misspelt option is an error, not silently ignored.
  */
 public final class ProviderOptions {
     /** No values and no services. */
