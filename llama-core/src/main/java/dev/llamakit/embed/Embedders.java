@@ -4,7 +4,6 @@ import dev.llamakit.internal.spi.ProviderRegistry;
 import dev.llamakit.spi.ProviderOptions;
 
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -13,22 +12,24 @@ import java.util.Set;
  * that fails to load is skipped and logged.
  */
 public final class Embedders {
+    private static final ProviderRegistry<EmbedderProvider, Embedder> REGISTRY =
+            ProviderRegistry.of(EmbedderProvider.class, "embedder", EmbedderProvider::create);
+
     private Embedders() {
     }
 
+    /** The names of the embedders on the classpath, sorted. */
     public static Set<String> available() {
-        return ProviderRegistry.load(EmbedderProvider.class, "embedder").names();
+        return REGISTRY.available();
     }
 
+    /** Creates the named embedder from string options. */
     public static Embedder create(String name, Map<String, String> options) {
         return create(name, ProviderOptions.of(options));
     }
 
+    /** Creates the named embedder; fails on an unknown name or option with the lists of what exists. */
     public static Embedder create(String name, ProviderOptions options) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(options, "options");
-        EmbedderProvider provider = ProviderRegistry.load(EmbedderProvider.class, "embedder").require(name);
-        options.requireOnly(name, provider.optionKeys());
-        return provider.create(options);
+        return REGISTRY.create(name, options);
     }
 }

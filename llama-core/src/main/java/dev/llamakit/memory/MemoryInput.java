@@ -54,7 +54,22 @@ public record MemoryInput(String conversationId, SystemMessage system, Transcrip
      * @throws ContextTooLargeException naming {@code strategy} when they alone exceed the budget
      */
     public int requireMinimalContextFits(String strategy) {
-        int tokens = this.tokens.count(requiredMessages());
+        return requireFits(strategy, requiredMessages());
+    }
+
+    /**
+     * As {@link #requireMinimalContextFits(String)}, for a strategy that has already grouped the transcript:
+     * {@code currentTurn} is its last unit (none when the transcript is empty).
+     */
+    public int requireMinimalContextFits(String strategy, java.util.List<TranscriptEntry> currentTurn) {
+        java.util.List<dev.llamakit.chat.Message> required = new java.util.ArrayList<>(1 + currentTurn.size());
+        systemMessage().ifPresent(required::add);
+        currentTurn.forEach(e -> required.add(e.message()));
+        return requireFits(strategy, required);
+    }
+
+    private int requireFits(String strategy, java.util.List<dev.llamakit.chat.Message> required) {
+        int tokens = this.tokens.count(required);
         if (tokens > budget.promptTokens()) {
             throw new ContextTooLargeException(strategy + ": the system message and the current turn do not fit", tokens,
                     budget.promptTokens());

@@ -3,7 +3,6 @@ package dev.llamakit.memory;
 import dev.llamakit.internal.spi.ProviderRegistry;
 import dev.llamakit.spi.ProviderOptions;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -21,17 +20,20 @@ public final class MemoryStrategies {
     /** Environment variable naming the default strategy (the system property wins). */
     public static final String DEFAULT_ENV = "LLAMAKIT_MEMORY";
 
+    private static final ProviderRegistry<MemoryStrategyProvider, MemoryStrategy> REGISTRY =
+            ProviderRegistry.of(MemoryStrategyProvider.class, "memory strategy", MemoryStrategyProvider::create);
+
     private MemoryStrategies() {
     }
 
     /** The names of the strategies on the classpath (context class loader, then the library's). */
     public static Set<String> available() {
-        return registry(null).names();
+        return REGISTRY.available();
     }
 
     /** The names of the strategies visible to {@code loader}. */
     public static Set<String> available(ClassLoader loader) {
-        return registry(Objects.requireNonNull(loader, "loader")).names();
+        return REGISTRY.scan(loader).names();
     }
 
     /** Creates the named strategy from string options. */
@@ -47,16 +49,12 @@ public final class MemoryStrategies {
      * @throws IllegalStateException when two providers on the classpath have that name
      */
     public static MemoryStrategy create(String name, ProviderOptions options) {
-        return create(name, options, null);
+        return REGISTRY.create(name, options);
     }
 
     /** As {@link #create(String, ProviderOptions)}, looking only at providers visible to {@code loader}. */
     public static MemoryStrategy create(String name, ProviderOptions options, ClassLoader loader) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(options, "options");
-        MemoryStrategyProvider provider = registry(loader).require(name);
-        options.requireOnly(name, provider.optionKeys());
-        return provider.create(options);
+        return REGISTRY.create(name, options, loader);
     }
 
     /**
@@ -77,11 +75,5 @@ public final class MemoryStrategies {
     /** Creates the default strategy ({@link #defaultName()}). */
     public static MemoryStrategy createDefault(ProviderOptions options) {
         return create(defaultName(), options);
-    }
-
-    private static ProviderRegistry<MemoryStrategyProvider> registry(ClassLoader loader) {
-        return loader == null
-                ? ProviderRegistry.load(MemoryStrategyProvider.class, "memory strategy")
-                : ProviderRegistry.load(MemoryStrategyProvider.class, "memory strategy", loader);
     }
 }

@@ -10,6 +10,9 @@ import java.util.Set;
  * inside the search: a hit's metadata must hold, for every filter key, one of the allowed values.
  */
 public final class RetrievalQuery {
+    /** The most hits one query may ask for. */
+    public static final int MAX_TOP_K = 10_000;
+
     private final String text;
     private final int topK;
     private final Map<String, Set<String>> filters;
@@ -59,8 +62,8 @@ public final class RetrievalQuery {
 
         /** How many hits at most (default 10; 1 to 10,000). */
         public Builder topK(int topK) {
-            if (topK < 1 || topK > 10_000) {
-                throw new IllegalArgumentException("topK must be between 1 and 10000, got " + topK);
+            if (topK < 1 || topK > MAX_TOP_K) {
+                throw new IllegalArgumentException("topK must be between 1 and " + MAX_TOP_K + ", got " + topK);
             }
             this.topK = topK;
             return this;

@@ -12,21 +12,26 @@ import java.util.Set;
  * of what exists; duplicate names fail; a provider that fails to load is skipped and logged.
  */
 public final class Retrievers {
+    private static final ProviderRegistry<RetrieverProvider, Retriever> REGISTRY =
+            ProviderRegistry.of(RetrieverProvider.class, "retriever", RetrieverProvider::create);
+
     private Retrievers() {
     }
 
+    /** The names of the retrievers on the classpath, sorted. */
     public static Set<String> available() {
-        return ProviderRegistry.load(RetrieverProvider.class, "retriever").names();
+        return REGISTRY.available();
     }
 
+    /** Creates the named retriever from string options. */
     public static Retriever create(String name, Map<String, String> options) {
         return create(name, ProviderOptions.of(options));
     }
 
+    /** Creates the named retriever; fails on an unknown name or option with the lists of what exists. */
     public static Retriever create(String name, ProviderOptions options) {
-        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(options, "options");
-        RetrieverProvider provider = ProviderRegistry.load(RetrieverProvider.class, "retriever").require(name);
+        RetrieverProvider provider = REGISTRY.provider(name);
         options.requireOnly(name, provider.optionKeys());
         return provider.create(options);
     }

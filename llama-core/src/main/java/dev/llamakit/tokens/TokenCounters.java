@@ -6,28 +6,25 @@ import java.util.Set;
 
 /** The token counters on the classpath, by name. The built-in {@code estimate} is always there. */
 public final class TokenCounters {
+    private static final ProviderRegistry<TokenCounterProvider, TokenCounter> REGISTRY =
+            ProviderRegistry.of(TokenCounterProvider.class, "token counter", TokenCounterProvider::create);
+
     private TokenCounters() {
     }
 
     /** The names of the available token counters. */
     public static Set<String> available() {
-        return registry().names();
+        return REGISTRY.available();
     }
 
     /** Creates the named token counter; fails on an unknown name or option with the lists of what exists. */
     public static TokenCounter create(String name, ProviderOptions options) {
-        TokenCounterProvider provider = registry().require(name);
-        options.requireOnly(name, provider.optionKeys());
-        return provider.create(options);
+        return REGISTRY.create(name, options);
     }
 
     /** The default counter: a new {@link EstimatingTokenCounter}. */
     public static TokenCounter defaultCounter() {
         return new EstimatingTokenCounter();
-    }
-
-    private static ProviderRegistry<TokenCounterProvider> registry() {
-        return ProviderRegistry.load(TokenCounterProvider.class, "token counter");
     }
 
     /** The provider of the built-in estimator, named {@code estimate}. */

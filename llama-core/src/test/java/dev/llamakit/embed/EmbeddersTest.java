@@ -1,21 +1,16 @@
 package dev.llamakit.embed;
 
+import static dev.llamakit.spi.ServiceFiles.withContextLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llamakit.spi.ProviderOptions;
+import dev.llamakit.spi.ServiceFiles;
 import java.io.IOException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@link Embedders} registry. Core ships no embedder, so each test lists {@link TestEmbedderProviders} in a
@@ -24,46 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddersTest {
     private static final String FIXTURES = TestEmbedderProviders.class.getName() + "$";
 
-    @TempDir
-    Path tmp;
-
-    private final List<URLClassLoader> loaders = new ArrayList<>();
-
-    @AfterEach
-    void closeLoaders() throws IOException {
-        for (URLClassLoader l : loaders) {
-            l.close();
-        }
-    }
+    @RegisterExtension
+    final ServiceFiles services = ServiceFiles.listing(TestEmbedderProviders.class);
 
     private ClassLoader loaderWith(String... providers) throws IOException {
-        Path root = Files.createTempDirectory(tmp, "services");
-        Path services = Files.createDirectories(root.resolve("META-INF/services"));
-        List<String> lines = new ArrayList<>(List.of("# test embedders"));
-        for (String p : providers) {
-            lines.add(FIXTURES + p);
-        }
-        Files.write(services.resolve(EmbedderProvider.class.getName()), lines);
-        URLClassLoader loader = new URLClassLoader(new URL[] {root.toUri().toURL()}, getClass().getClassLoader());
-        loaders.add(loader);
-        return loader;
-    }
-
-    private static <T> T with(ClassLoader loader, Callable<T> action) throws Exception {
-        Thread thread = Thread.currentThread();
-        ClassLoader before = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
-        try {
-            return action.call();
-        } finally {
-            thread.setContextClassLoader(before);
-        }
+        return services.loaderWith(EmbedderProvider.class, providers);
     }
 
     @Test
     void listsAndCreatesByName() throws Exception {
         ClassLoader loader = loaderWith("Hash", "Plain");
-        with(loader, () -> {
+        withContextLoader(loader, () -> {
             assertThat(List.copyOf(Embedders.available())).containsExactly("test-hash", "test-plain");
             try (Embedder e = Embedders.create("test-hash", Map.of("dimensions", "4"))) {
                 assertThat(e.name()).isEqualTo("test-hash");
@@ -81,7 +47,7 @@ class EmbeddersTest {
     @Test
     void unknownNameListsTheEmbeddersThatExist() throws Exception {
         ClassLoader loader = loaderWith("Hash", "Plain");
-        with(loader, () -> {
+        withContextLoader(loader, () -> {
             assertThatThrownBy(() -> Embedders.create("minilm", Map.of()))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("no embedder named 'minilm'")
@@ -103,7 +69,7 @@ class EmbeddersTest {
     @Test
     void unknownOptionIsRejectedBeforeTheProviderRuns() throws Exception {
         ClassLoader loader = loaderWith("Hash", "Plain");
-        with(loader, () -> {
+        withContextLoader(loader, () -> {
             int before = TestEmbedderProviders.CREATED.get();
             assertThatThrownBy(() -> Embedders.create("test-hash", Map.of("dimension", "4")))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -124,7 +90,7 @@ class EmbeddersTest {
     @Test
     void duplicateNamesFailNamingBothClasses() throws Exception {
         ClassLoader loader = loaderWith("Hash", "HashAgain", "Plain");
-        with(loader, () -> {
+        withContextLoader(loader, () -> {
             assertThatThrownBy(() -> Embedders.create("test-hash", Map.of()))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("two embedder providers are named 'test-hash'")

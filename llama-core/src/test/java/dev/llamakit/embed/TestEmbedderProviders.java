@@ -1,10 +1,10 @@
 package dev.llamakit.embed;
 
+import dev.llamakit.spi.FixtureProvider;
 import dev.llamakit.spi.ProviderOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -70,50 +70,36 @@ public final class TestEmbedderProviders {
         }
     }
 
-    abstract static class Base implements EmbedderProvider {
-        private final String name;
-        private final Set<String> keys;
-
-        Base(String name, Set<String> keys) {
-            this.name = name;
-            this.keys = keys;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Set<String> optionKeys() {
-            return keys;
+    abstract static class Base extends FixtureProvider implements EmbedderProvider {
+        Base(String name, String... keys) {
+            super(name, keys);
         }
 
         @Override
         public Embedder create(ProviderOptions options) {
             CREATED.incrementAndGet();
-            return new HashEmbedder(name, options.integer("dimensions", 8, 1), options);
+            return new HashEmbedder(name(), options.integer("dimensions", 8, 1), options);
         }
     }
 
     /** {@code test-hash}: option {@code dimensions} (an integer of at least 1, default 8). */
     public static final class Hash extends Base {
         public Hash() {
-            super("test-hash", Set.of("dimensions"));
+            super("test-hash", "dimensions");
         }
     }
 
     /** {@code test-plain}: no options. */
     public static final class Plain extends Base {
         public Plain() {
-            super("test-plain", Set.of());
+            super("test-plain");
         }
     }
 
     /** Another provider named {@code test-hash}. */
     public static final class HashAgain extends Base {
         public HashAgain() {
-            super("test-hash", Set.of());
+            super("test-hash");
         }
     }
 }

@@ -1,24 +1,21 @@
 package dev.llamakit.retrieval;
 
+import static dev.llamakit.spi.ServiceFiles.withContextLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llamakit.spi.ProviderOptions;
+import dev.llamakit.spi.ServiceFiles;
 import dev.llamakit.tokens.EstimatingTokenCounter;
 import dev.llamakit.tokens.TokenCounter;
 import java.io.IOException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@link Retrievers} registry, over the test providers of {@link TestRetrieverProviders} ({@code test-listing}
@@ -28,18 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RetrieversTest {
     private static final String FIXTURES = TestRetrieverProviders.class.getName() + "$";
 
-    @TempDir
-    Path tmp;
+    @RegisterExtension
+    final ServiceFiles services = ServiceFiles.listing(TestRetrieverProviders.class);
 
-    private final List<URLClassLoader> loaders = new ArrayList<>();
     private final List<Retriever> made = new ArrayList<>();
 
     @AfterEach
-    void cleanUp() throws IOException {
+    void closeRetrievers() {
         made.forEach(Retriever::close);
-        for (URLClassLoader l : loaders) {
-            l.close();
-        }
     }
 
     private Retriever keep(Retriever r) {
@@ -47,29 +40,8 @@ class RetrieversTest {
         return r;
     }
 
-    /** A class loader that sees this module's classes and services plus one more retriever services file. */
     private ClassLoader loaderWith(String... providerClasses) throws IOException {
-        Path root = Files.createTempDirectory(tmp, "services");
-        Path services = Files.createDirectories(root.resolve("META-INF/services"));
-        List<String> lines = new ArrayList<>(List.of("# test providers"));
-        for (String p : providerClasses) {
-            lines.add(p.contains(".") ? p : FIXTURES + p);
-        }
-        Files.write(services.resolve(RetrieverProvider.class.getName()), lines);
-        URLClassLoader loader = new URLClassLoader(new URL[] {root.toUri().toURL()}, getClass().getClassLoader());
-        loaders.add(loader);
-        return loader;
-    }
-
-    private static <T> T withContextLoader(ClassLoader loader, Callable<T> action) throws Exception {
-        Thread thread = Thread.currentThread();
-        ClassLoader before = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
-        try {
-            return action.call();
-        } finally {
-            thread.setContextClassLoader(before);
-        }
+        return services.loaderWith(RetrieverProvider.class, providerClasses);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.llamakit.retrieval;
 
+import dev.llamakit.spi.FixtureProvider;
 import dev.llamakit.spi.ProviderOptions;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -86,36 +86,22 @@ public final class TestRetrieverProviders {
         }
     }
 
-    abstract static class Base implements RetrieverProvider {
-        private final String name;
-        private final Set<String> keys;
-
-        Base(String name, Set<String> keys) {
-            this.name = name;
-            this.keys = keys;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Set<String> optionKeys() {
-            return keys;
+    abstract static class Base extends FixtureProvider implements RetrieverProvider {
+        Base(String name, String... keys) {
+            super(name, keys);
         }
 
         @Override
         public Retriever create(ProviderOptions options) {
             CREATED.incrementAndGet();
-            return new ListRetriever(name, options);
+            return new ListRetriever(name(), options);
         }
     }
 
     /** {@code test-listing}: options {@code greeting} and {@code size} (an integer of at least 1). */
     public static final class Listing extends Base {
         public Listing() {
-            super("test-listing", Set.of("greeting", "size"));
+            super("test-listing", "greeting", "size");
         }
 
         @Override
@@ -133,21 +119,21 @@ public final class TestRetrieverProviders {
     /** {@code test-strict}: no options. */
     public static final class Strict extends Base {
         public Strict() {
-            super("test-strict", Set.of());
+            super("test-strict");
         }
     }
 
     /** Another provider named {@code test-listing}. */
     public static final class ListingAgain extends Base {
         public ListingAgain() {
-            super("test-listing", Set.of());
+            super("test-listing");
         }
     }
 
     /** Fails in its constructor, as a provider with a missing dependency would. */
     public static final class Exploding extends Base {
         public Exploding() {
-            super("test-exploding", Set.of());
+            super("test-exploding");
             throw new IllegalStateException("boom: a dependency is missing");
         }
     }

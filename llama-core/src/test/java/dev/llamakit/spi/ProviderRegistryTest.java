@@ -2,13 +2,16 @@ package dev.llamakit.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.llamakit.spi.ServiceFiles.withContextLoader;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.llamakit.internal.spi.ProviderCache;
 import dev.llamakit.internal.spi.ProviderRegistry;
+import dev.llamakit.internal.spi.ProviderScan;
 import dev.llamakit.memory.ConversationStoreProvider;
 import dev.llamakit.memory.ConversationStores;
 import dev.llamakit.memory.FullHistoryStrategy;
@@ -22,9 +25,6 @@ import dev.llamakit.tokens.TokenCounters;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,21 +32,18 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
  * The provider registries ({@link MemoryStrategies}, {@link TokenCounters}, {@link ConversationStores} over
- * {@link ProviderRegistry}), swapped by class loader: each scenario is a {@link URLClassLoader} over a temporary
- * directory that holds only a {@code META-INF/services} file naming classes of {@link RegistryFixtures}.
+ * {@link ProviderRegistry}), swapped by class loader: each scenario is a class loader of {@link ServiceFiles} over a
+ * temporary directory that holds only a {@code META-INF/services} file naming classes of {@link RegistryFixtures}.
  */
 class ProviderRegistryTest {
-    static final String FIXTURES = RegistryFixtures.class.getName() + "$";
+    @RegisterExtension
+    final ServiceFiles services = ServiceFiles.listing(RegistryFixtures.class);
 
-    @TempDir
-    Path tmp;
-
-    private final List<URLClassLoader> loaders = new ArrayList<>();
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger spiLogger = (Logger) LoggerFactory.getLogger("dev.llamakit.spi");
 
@@ -57,36 +54,12 @@ class ProviderRegistryTest {
     }
 
     @AfterEach
-    void cleanUp() throws IOException {
+    void stopCapturing() {
         spiLogger.detachAppender(log);
-        for (URLClassLoader l : loaders) {
-            l.close();
-        }
     }
 
-    /** A class loader that sees this module's classes and services plus one more services file for {@code spi}. */
     ClassLoader loaderWith(Class<?> spi, String... providerClasses) throws IOException {
-        Path root = Files.createTempDirectory(tmp, "services");
-        Path services = Files.createDirectories(root.resolve("META-INF/services"));
-        List<String> lines = new ArrayList<>(List.of("# test providers", ""));
-        for (String p : providerClasses) {
-            lines.add(p.contains(".") ? p : FIXTURES + p);
-        }
-        Files.write(services.resolve(spi.getName()), lines);
-        URLClassLoader loader = new URLClassLoader(new URL[] {root.toUri().toURL()}, getClass().getClassLoader());
-        loaders.add(loader);
-        return loader;
-    }
-
-    static <T> T withContextLoader(ClassLoader loader, Callable<T> action) throws Exception {
-        Thread thread = Thread.currentThread();
-        ClassLoader before = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
-        try {
-            return action.call();
-        } finally {
-            thread.setContextClassLoader(before);
-        }
+        return services.loaderWith(spi, providerClasses);
     }
 
     static Set<String> names(ClassLoader loader, Callable<Set<String>> lookup) throws Exception {
@@ -124,8 +97,8 @@ class ProviderRegistryTest {
 
     @Test
     void aRegistryWithNoProvidersSaysWhereToLook() {
-        ProviderRegistry<RegistryFixtures.Gadget> gadgets =
-                ProviderRegistry.load(RegistryFixtures.Gadget.class, "gadget", getClass().getClassLoader());
+        ProviderScan<RegistryFixtures.Gadget> gadgets = ProviderRegistry.of(RegistryFixtures.Gadget.class, "gadget",
+                (gadget, options) -> gadget).scan(getClass().getClassLoader());
         assertThat(gadgets.names()).isEmpty();
         assertThatThrownBy(() -> gadgets.require("any")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no gadget named 'any'").hasMessageContaining("is the module that provides it on the classpath");
@@ -208,8 +181,8 @@ class ProviderRegistryTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("available: alpha, beta, full-history")
                 .hasMessageContaining("4 provider(s) failed to load; see the log");
-        ProviderRegistry<MemoryStrategyProvider> registry =
-                ProviderRegistry.load(MemoryStrategyProvider.class, "memory strategy", loader);
+        ProviderScan<MemoryStrategyProvider> registry =
+                ProviderCache.scan(MemoryStrategyProvider.class, "memory strategy", loader);
         assertThat(registry.failures()).hasSize(4);
         assertThat(String.join("\n", registry.failures()))
                 .contains("NoSuchProvider").contains("Exploding").contains("Nameless").contains("OtherEstimate not a subtype");

@@ -11,10 +11,9 @@ import dev.llamakit.memory.MemoryStrategyProvider;
 import dev.llamakit.tokens.EstimatingTokenCounter;
 import dev.llamakit.tokens.TokenCounter;
 import dev.llamakit.tokens.TokenCounterProvider;
-import java.util.Set;
 
 /**
- * Providers that {@link ProviderRegistryTest} lists in services files of its own class loaders (never in this
+ * Providers that {@link ProviderRegistryTest} and {@link ProviderCacheTest} list in services files of its own class loaders (never in this
  * module's real {@code META-INF/services}), to build duplicate names and failing providers.
  */
 public final class RegistryFixtures {
@@ -29,47 +28,33 @@ public final class RegistryFixtures {
         }
     }
 
-    abstract static class StrategyProvider implements MemoryStrategyProvider {
-        private final String name;
-        private final Set<String> keys;
-
-        StrategyProvider(String name, Set<String> keys) {
-            this.name = name;
-            this.keys = keys;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Set<String> optionKeys() {
-            return keys;
+    abstract static class StrategyProvider extends FixtureProvider implements MemoryStrategyProvider {
+        StrategyProvider(String name, String... keys) {
+            super(name, keys);
         }
 
         @Override
         public MemoryStrategy create(ProviderOptions options) {
-            return new NamedStrategy(name, options);
+            return new NamedStrategy(name(), options);
         }
     }
 
     public static final class Alpha extends StrategyProvider {
         public Alpha() {
-            super("alpha", Set.of());
+            super("alpha");
         }
     }
 
     /** Another provider named {@code alpha}. */
     public static final class AlphaAgain extends StrategyProvider {
         public AlphaAgain() {
-            super("alpha", Set.of());
+            super("alpha");
         }
     }
 
     public static final class Beta extends StrategyProvider {
         public Beta() {
-            super("beta", Set.of("size", "mode"));
+            super("beta", "size", "mode");
         }
 
         @Override
@@ -82,14 +67,14 @@ public final class RegistryFixtures {
     /** Pretends to be llama-memory's sliding window, for the default-name logic. */
     public static final class FakeSlidingWindow extends StrategyProvider {
         public FakeSlidingWindow() {
-            super("sliding-window", Set.of());
+            super("sliding-window");
         }
     }
 
     /** Fails in its constructor, as a provider with a missing dependency would. */
     public static final class Exploding extends StrategyProvider {
         public Exploding() {
-            super("exploding", Set.of());
+            super("exploding");
             throw new IllegalStateException("boom: a dependency is missing");
         }
     }
@@ -97,7 +82,7 @@ public final class RegistryFixtures {
     /** Fails when asked its name. */
     public static final class Nameless extends StrategyProvider {
         public Nameless() {
-            super("nameless", Set.of());
+            super("nameless");
         }
 
         @Override
@@ -106,15 +91,9 @@ public final class RegistryFixtures {
         }
     }
 
-    public static final class OtherEstimate implements TokenCounterProvider {
-        @Override
-        public String name() {
-            return "estimate";
-        }
-
-        @Override
-        public Set<String> optionKeys() {
-            return Set.of();
+    public static final class OtherEstimate extends FixtureProvider implements TokenCounterProvider {
+        public OtherEstimate() {
+            super("estimate");
         }
 
         @Override
@@ -123,15 +102,9 @@ public final class RegistryFixtures {
         }
     }
 
-    public static final class Exact implements TokenCounterProvider {
-        @Override
-        public String name() {
-            return "exact";
-        }
-
-        @Override
-        public Set<String> optionKeys() {
-            return Set.of("vocabulary");
+    public static final class Exact extends FixtureProvider implements TokenCounterProvider {
+        public Exact() {
+            super("exact", "vocabulary");
         }
 
         @Override
@@ -140,15 +113,9 @@ public final class RegistryFixtures {
         }
     }
 
-    public static final class OtherInMemory implements ConversationStoreProvider {
-        @Override
-        public String name() {
-            return "in-memory";
-        }
-
-        @Override
-        public Set<String> optionKeys() {
-            return Set.of();
+    public static final class OtherInMemory extends FixtureProvider implements ConversationStoreProvider {
+        public OtherInMemory() {
+            super("in-memory");
         }
 
         @Override
@@ -157,15 +124,9 @@ public final class RegistryFixtures {
         }
     }
 
-    public static final class Vault implements ConversationStoreProvider {
-        @Override
-        public String name() {
-            return "vault";
-        }
-
-        @Override
-        public Set<String> optionKeys() {
-            return Set.of("path");
+    public static final class Vault extends FixtureProvider implements ConversationStoreProvider {
+        public Vault() {
+            super("vault", "path");
         }
 
         @Override

@@ -10,7 +10,7 @@ import dev.llamakit.chat.ToolCall;
 import dev.llamakit.chat.UserMessage;
 import dev.llamakit.memory.hierarchical.HierarchicalStrategy;
 import dev.llamakit.memory.selective.SelectiveRetentionStrategy;
-import dev.llamakit.memory.summary.RunningSummary;
+import dev.llamakit.memory.running.RunningSummary;
 import dev.llamakit.memory.summary.SummarizationStrategy;
 import dev.llamakit.memory.window.SlidingWindowStrategy;
 import dev.llamakit.summarize.Summarizer;

@@ -1,5 +1,6 @@
 package dev.llamakit.apps.qa;
 
+import dev.llamakit.apps.ArgumentChecks;
 import dev.llamakit.apps.text.Sentences;
 import dev.llamakit.apps.text.SupportingSentences;
 import dev.llamakit.chat.Message;
@@ -54,10 +55,7 @@ public final class QuestionAnswerer {
     public static QuestionAnswerer withModel(ChatModel model, String modelName, int maxTokens) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(modelName, "modelName");
-        if (maxTokens < 1) {
-            throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
-        }
-        return new QuestionAnswerer(model, modelName, maxTokens, SupportingSentences.DEFAULT_MIN_COVERAGE);
+        return new QuestionAnswerer(model, modelName, ArgumentChecks.positive("maxTokens", maxTokens), SupportingSentences.DEFAULT_MIN_COVERAGE);
     }
 
     /** Answers extractively, without a model. */

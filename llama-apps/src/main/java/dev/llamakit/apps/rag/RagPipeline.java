@@ -1,5 +1,6 @@
 package dev.llamakit.apps.rag;
 
+import dev.llamakit.apps.ArgumentChecks;
 import dev.llamakit.apps.text.Sentences;
 import dev.llamakit.apps.text.Headings;
 import dev.llamakit.apps.text.SupportingSentences;
@@ -208,19 +209,13 @@ public final class RagPipeline {
 
         /** How many chunks to retrieve (default {@value #DEFAULT_TOP_K}; 1 to 10,000). */
         public Builder topK(int topK) {
-            if (topK < 1 || topK > 10_000) {
-                throw new IllegalArgumentException("topK must be between 1 and 10000, got " + topK);
-            }
-            this.topK = topK;
+            this.topK = ArgumentChecks.retrievalDepth("topK", topK);
             return this;
         }
 
         /** The model's completion limit (default {@value #DEFAULT_MAX_TOKENS}). */
         public Builder maxTokens(int maxTokens) {
-            if (maxTokens < 1) {
-                throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
-            }
-            this.maxTokens = maxTokens;
+            this.maxTokens = ArgumentChecks.positive("maxTokens", maxTokens);
             return this;
         }
 
@@ -235,10 +230,7 @@ public final class RagPipeline {
          * least {@code topK}, at most 10,000).
          */
         public Builder candidates(int candidates) {
-            if (candidates < 1 || candidates > 10_000) {
-                throw new IllegalArgumentException("candidates must be between 1 and 10000, got " + candidates);
-            }
-            this.candidates = candidates;
+            this.candidates = ArgumentChecks.retrievalDepth("candidates", candidates);
             return this;
         }
 

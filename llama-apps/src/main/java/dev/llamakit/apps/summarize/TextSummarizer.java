@@ -1,5 +1,6 @@
 package dev.llamakit.apps.summarize;
 
+import dev.llamakit.apps.ArgumentChecks;
 import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.chunk.SentenceChunker;
@@ -189,19 +190,13 @@ public final class TextSummarizer {
 
         /** The largest text summarized in one call (default {@value #DEFAULT_CHUNK_TOKENS}); at least 16. */
         public Builder chunkTokens(int chunkTokens) {
-            if (chunkTokens < 16) {
-                throw new IllegalArgumentException("chunkTokens must be at least 16, got " + chunkTokens);
-            }
-            this.chunkTokens = chunkTokens;
+            this.chunkTokens = ArgumentChecks.atLeast("chunkTokens", chunkTokens, 16);
             return this;
         }
 
         /** The most tokens all calls of one summary may cost (default {@value #DEFAULT_BUDGET_TOKENS}). */
         public Builder budgetTokens(int budgetTokens) {
-            if (budgetTokens < 1) {
-                throw new IllegalArgumentException("budgetTokens must be positive, got " + budgetTokens);
-            }
-            this.budgetTokens = budgetTokens;
+            this.budgetTokens = ArgumentChecks.positive("budgetTokens", budgetTokens);
             return this;
         }
 
@@ -209,10 +204,7 @@ public final class TextSummarizer {
          * The length limit of every summary (default: the seed's 150 tokens without an instruction, 200 with one).
          */
         public Builder maxTokens(int maxTokens) {
-            if (maxTokens < 1) {
-                throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
-            }
-            this.maxTokens = maxTokens;
+            this.maxTokens = ArgumentChecks.positive("maxTokens", maxTokens);
             return this;
         }
 

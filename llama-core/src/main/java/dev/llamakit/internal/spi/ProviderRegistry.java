@@ -1,143 +1,94 @@
 package dev.llamakit.internal.spi;
 
 import dev.llamakit.spi.NamedProvider;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
+import dev.llamakit.spi.ProviderOptions;
+import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.BiFunction;
 
 /**
- * The providers of one SPI found through {@link ServiceLoader}, by name. Loads with the given class loader (or
- * the context class loader, then the library's own); a provider that fails to load is logged and skipped, so
- * the others stay usable; two providers with the same name make that name unusable (with a message naming both
- * classes) without hiding the rest. Internal.
+ * One SPI's registry: what {@code Retrievers}, {@code Embedders}, {@code Rerankers}, {@code MemoryStrategies},
+ * {@code ConversationStores} and {@code TokenCounters} do, written once. Looks in the given class loader, or in the
+ * context class loader and then, when that sees no provider at all, in the library's own; an unknown name or option
+ * fails with the list of what exists; two providers with one name make that name fail; a provider that fails to load
+ * is skipped and logged. Scans are cached per class loader ({@link ProviderCache}). Internal.
+ *
+ * @param <P> the provider type (the SPI)
+ * @param <T> what its providers make
  */
-public final class ProviderRegistry<P extends NamedProvider> {
-    private static final Logger LOG = LoggerFactory.getLogger("dev.llamakit.spi");
-
+public final class ProviderRegistry<P extends NamedProvider, T> {
+    private final Class<P> type;
     private final String spiName;
-    private final Map<String, P> byName;
-    private final Map<String, List<String>> duplicates;
-    private final List<String> failures;
+    private final BiFunction<? super P, ProviderOptions, ? extends T> factory;
 
-    private ProviderRegistry(String spiName, Map<String, P> byName, Map<String, List<String>> duplicates, List<String> failures) {
-        this.spiName = spiName;
-        this.byName = byName;
-        this.duplicates = duplicates;
-        this.failures = failures;
-    }
-
-    private static final Map<ClassLoader, Map<Class<?>, ProviderRegistry<?>>> CACHE = new java.util.WeakHashMap<>();
-
-    /** The providers of {@code type} visible to {@code loader}; scanned once per class loader and SPI. */
-    @SuppressWarnings("unchecked")
-    public static <P extends NamedProvider> ProviderRegistry<P> load(Class<P> type, String spiName, ClassLoader loader) {
-        synchronized (CACHE) {
-            Map<Class<?>, ProviderRegistry<?>> forLoader = CACHE.computeIfAbsent(loader, l -> new java.util.HashMap<>());
-            ProviderRegistry<?> cached = forLoader.get(type);
-            if (cached == null) {
-                cached = scan(type, spiName, loader);
-                forLoader.put(type, cached);
-            }
-            return (ProviderRegistry<P>) cached;
-        }
-    }
-
-    private static <P extends NamedProvider> ProviderRegistry<P> scan(Class<P> type, String spiName, ClassLoader loader) {
-        Map<String, P> byName = new TreeMap<>();
-        Map<String, List<String>> duplicates = new TreeMap<>();
-        List<String> failures = new ArrayList<>();
-        Set<Class<?>> seen = new LinkedHashSet<>();
-        Iterator<P> it = ServiceLoader.load(type, loader).iterator();
-        while (true) {
-            P provider;
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                provider = it.next();
-            } catch (ServiceConfigurationError | LinkageError e) {
-                failures.add(e.getMessage());
-                LOG.warn("a {} provider failed to load and is skipped: {}", spiName, e.getMessage(), e);
-                continue;
-            }
-            if (!seen.add(provider.getClass())) {
-                continue;
-            }
-            String name;
-            try {
-                name = provider.name();
-            } catch (RuntimeException e) {
-                failures.add(provider.getClass().getName() + ": " + e);
-                LOG.warn("{} provider {} failed to report its name and is skipped", spiName, provider.getClass().getName(), e);
-                continue;
-            }
-            P existing = byName.get(name);
-            if (existing != null || duplicates.containsKey(name)) {
-                duplicates.computeIfAbsent(name, n -> new ArrayList<>(List.of(existing.getClass().getName())))
-                        .add(provider.getClass().getName());
-                LOG.warn("two {} providers are named '{}': {}; that name cannot be used until one is removed",
-                        spiName, name, duplicates.get(name));
-                continue;
-            }
-            byName.put(name, provider);
-        }
-        duplicates.keySet().forEach(byName::remove);
-        return new ProviderRegistry<>(spiName, byName, duplicates, failures);
-    }
-
-    /** Loads with the context class loader, falling back to the library's own when that sees nothing. */
-    public static <P extends NamedProvider> ProviderRegistry<P> load(Class<P> type, String spiName) {
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        ProviderRegistry<P> registry = context == null ? null : load(type, spiName, context);
-        if (registry == null || registry.byName.isEmpty() && registry.duplicates.isEmpty()) {
-            registry = load(type, spiName, type.getClassLoader());
-        }
-        return registry;
-    }
-
-    /** The usable providers by name, sorted by name. */
-    public Map<String, P> providers() {
-        return new LinkedHashMap<>(byName);
-    }
-
-    /** Every name found, including unusable duplicates, sorted. */
-    public Set<String> names() {
-        Set<String> names = new java.util.TreeSet<>(byName.keySet());
-        names.addAll(duplicates.keySet());
-        return names;
-    }
-
-    /** Load failures, for diagnostics. */
-    public List<String> failures() {
-        return List.copyOf(failures);
+    private ProviderRegistry(Class<P> type, String spiName, BiFunction<? super P, ProviderOptions, ? extends T> factory) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.spiName = Objects.requireNonNull(spiName, "spiName");
+        this.factory = Objects.requireNonNull(factory, "factory");
     }
 
     /**
-     * The provider with this name.
+     * The registry of {@code type}, named {@code spiName} in messages ("no retriever named 'x'"), whose providers
+     * make their product with {@code factory} (e.g. {@code RetrieverProvider::create}).
+     */
+    public static <P extends NamedProvider, T> ProviderRegistry<P, T> of(Class<P> type, String spiName,
+            BiFunction<? super P, ProviderOptions, ? extends T> factory) {
+        return new ProviderRegistry<>(type, spiName, factory);
+    }
+
+    /** The providers seen from the context class loader, or the library's own when the context one sees none. */
+    public ProviderScan<P> scan() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        ProviderScan<P> scan = context == null ? null : ProviderCache.scan(type, spiName, context);
+        if (scan == null || scan.isEmpty()) {
+            scan = ProviderCache.scan(type, spiName, type.getClassLoader());
+        }
+        return scan;
+    }
+
+    /** The providers seen from {@code loader} only. */
+    public ProviderScan<P> scan(ClassLoader loader) {
+        return ProviderCache.scan(type, spiName, Objects.requireNonNull(loader, "loader"));
+    }
+
+    /** Every provider name found ({@link #scan()}), sorted, including names two providers claim. */
+    public Set<String> available() {
+        return scan().names();
+    }
+
+    /**
+     * The provider named {@code name} ({@link #scan()}).
      *
-     * @throws IllegalArgumentException when no provider has that name (listing those that exist)
+     * @throws IllegalArgumentException for an unknown name, listing the available ones
      * @throws IllegalStateException when two providers have that name
      */
-    public P require(String name) {
-        P provider = byName.get(name);
-        if (provider != null) {
-            return provider;
-        }
-        if (duplicates.containsKey(name)) {
-            throw new IllegalStateException("two " + spiName + " providers are named '" + name + "': " + duplicates.get(name)
-                    + "; remove one of them from the classpath");
-        }
-        throw new IllegalArgumentException("no " + spiName + " named '" + name + "'; available: "
-                + (byName.isEmpty() ? "none (is the module that provides it on the classpath?)" : String.join(", ", byName.keySet()))
-                + (failures.isEmpty() ? "" : " (" + failures.size() + " provider(s) failed to load; see the log)"));
+    public P provider(String name) {
+        return scan().require(Objects.requireNonNull(name, "name"));
+    }
+
+    /**
+     * Creates the product of the provider named {@code name} ({@link #scan()}), after checking that every option
+     * key is one the provider knows.
+     *
+     * @throws IllegalArgumentException for an unknown name (listing the available ones) or unknown option keys
+     *     (listing the known ones); or whatever the provider throws for a bad value
+     * @throws IllegalStateException when two providers have that name
+     */
+    public T create(String name, ProviderOptions options) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(options, "options");
+        return create(scan().require(name), name, options);
+    }
+
+    /** As {@link #create(String, ProviderOptions)}, looking only at the providers {@code loader} sees. */
+    public T create(String name, ProviderOptions options, ClassLoader loader) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(options, "options");
+        return create(scan(loader).require(name), name, options);
+    }
+
+    private T create(P provider, String name, ProviderOptions options) {
+        options.requireOnly(name, provider.optionKeys());
+        return factory.apply(provider, options);
     }
 }

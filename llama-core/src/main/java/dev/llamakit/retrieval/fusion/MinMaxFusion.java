@@ -6,41 +6,31 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Weighted sum of per-ranking min-max normalised scores; a chunk absent from a ranking scores 0 there. */
-final class MinMaxFusion implements RankFusion {
-    private final double[] weights; // empty: 1 for every ranking
-
+final class MinMaxFusion extends WeightedFusion {
     MinMaxFusion(double[] weights) {
-        this.weights = FusedCandidates.checkWeights(weights);
+        super(weights);
     }
 
     @Override
-    public List<RetrievedChunk> fuse(List<List<RetrievedChunk>> rankings, int topK, String retriever) {
-        FusedCandidates.checkArguments(rankings, topK, retriever, weights, name());
-        FusedCandidates fused = new FusedCandidates();
-        for (int r = 0; r < rankings.size(); r++) {
-            double weight = weights.length == 0 ? 1.0 : weights[r];
-            if (weight == 0) {
-                continue; // switched off: no score, no candidates, no say in ties
+    double[] contributions(List<RetrievedChunk> hits, int ranking, double weight) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < hits.size(); i++) {
+            double score = hits.get(i).score();
+            if (!Double.isFinite(score)) {
+                throw new IllegalArgumentException("minmax fusion needs finite scores; ranking " + (ranking + 1)
+                        + " has " + score + " at position " + (i + 1));
             }
-            List<RetrievedChunk> hits = FusedCandidates.distinct(rankings.get(r));
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < hits.size(); i++) {
-                double score = hits.get(i).score();
-                if (!Double.isFinite(score)) {
-                    throw new IllegalArgumentException("minmax fusion needs finite scores; ranking " + (r + 1)
-                            + " has " + score + " at position " + (i + 1));
-                }
-                min = Math.min(min, score);
-                max = Math.max(max, score);
-            }
-            double range = max - min;
-            for (int i = 0; i < hits.size(); i++) {
-                double normalised = range > 0 ? (hits.get(i).score() - min) / range : 1.0;
-                fused.add(hits.get(i), i + 1, weight * normalised);
-            }
+            min = Math.min(min, score);
+            max = Math.max(max, score);
         }
-        return fused.top(topK, retriever);
+        double range = max - min;
+        double[] contributions = new double[hits.size()];
+        for (int i = 0; i < hits.size(); i++) {
+            double normalised = range > 0 ? (hits.get(i).score() - min) / range : 1.0;
+            contributions[i] = weight * normalised;
+        }
+        return contributions;
     }
 
     @Override

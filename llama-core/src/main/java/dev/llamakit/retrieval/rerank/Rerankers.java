@@ -4,7 +4,6 @@ import dev.llamakit.internal.spi.ProviderRegistry;
 import dev.llamakit.spi.ProviderOptions;
 
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -13,22 +12,24 @@ import java.util.Set;
  * fails with the list of what exists; duplicate names fail; a provider that fails to load is skipped and logged.
  */
 public final class Rerankers {
+    private static final ProviderRegistry<RerankerProvider, Reranker> REGISTRY =
+            ProviderRegistry.of(RerankerProvider.class, "reranker", RerankerProvider::create);
+
     private Rerankers() {
     }
 
+    /** The names of the rerankers on the classpath, sorted. */
     public static Set<String> available() {
-        return ProviderRegistry.load(RerankerProvider.class, "reranker").names();
+        return REGISTRY.available();
     }
 
+    /** Creates the named reranker from string options. */
     public static Reranker create(String name, Map<String, String> options) {
         return create(name, ProviderOptions.of(options));
     }
 
+    /** Creates the named reranker; fails on an unknown name or option with the lists of what exists. */
     public static Reranker create(String name, ProviderOptions options) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(options, "options");
-        RerankerProvider provider = ProviderRegistry.load(RerankerProvider.class, "reranker").require(name);
-        options.requireOnly(name, provider.optionKeys());
-        return provider.create(options);
+        return REGISTRY.create(name, options);
     }
 }

@@ -1,7 +1,6 @@
 package dev.llamakit.memory.hierarchical;
 
 import dev.llamakit.chat.SystemMessage;
-import dev.llamakit.memory.ContextTooLargeException;
 import dev.llamakit.memory.MemoryContext;
 import dev.llamakit.memory.MemoryInput;
 import dev.llamakit.memory.MemoryStrategy;
@@ -10,10 +9,10 @@ import dev.llamakit.memory.TranscriptUnit;
 import dev.llamakit.memory.relevance.ConversationCache;
 import dev.llamakit.memory.relevance.UnitLog;
 import dev.llamakit.memory.relevance.UnitTokens;
-import dev.llamakit.memory.summary.ContextAssembly;
-import dev.llamakit.memory.summary.MemoryPreamble;
-import dev.llamakit.memory.summary.RunningSummary;
-import dev.llamakit.memory.summary.SummaryState;
+import dev.llamakit.memory.running.ContextAssembly;
+import dev.llamakit.memory.running.MemoryPreamble;
+import dev.llamakit.memory.running.RunningSummary;
+import dev.llamakit.memory.running.SummaryState;
 import dev.llamakit.summarize.Summarizer;
 import dev.llamakit.tokens.TokenCounter;
 import java.util.ArrayList;
@@ -89,32 +88,25 @@ public final class HierarchicalStrategy implements MemoryStrategy {
 
     @Override
     public MemoryContext select(MemoryInput input) {
-        State kept = states.get(input.conversationId(), State::new);
-        synchronized (kept) {
-            return select(input, kept);
-        }
+        return states.locked(input.conversationId(), State::new, kept -> select(input, kept));
     }
 
     private MemoryContext select(MemoryInput input, State kept) {
         TokenCounter counter = input.tokens();
         int budget = input.budget().promptTokens();
         SystemMessage system = input.system();
-        int systemTokens = system == null ? 0 : counter.count(system);
         int changed = kept.log.sync(input.transcript());
         kept.tokens.sync(kept.log, changed, counter);
         kept.recall.sync(kept.log, changed);
         List<List<TranscriptEntry>> units = kept.log.units();
         SummaryState state = summary.load(input, kept.loaded);
         if (units.isEmpty()) {
-            return ContextAssembly.build(MemoryPreamble.of(system, state.summary(), null, budget, counter), List.of(), budget, counter);
+            return ContextAssembly.summaryOnly(system, state.summary(), budget, counter);
         }
         UnitTokens tokens = kept.tokens;
         int n = units.size();
         int currentTokens = tokens.get(n - 1);
-        if (systemTokens + currentTokens > budget) {
-            throw new ContextTooLargeException("the system message and the current user turn do not fit the budget",
-                    systemTokens + currentTokens, budget);
-        }
+        int systemTokens = ContextAssembly.requireCurrentTurnFits(system, currentTokens, budget, counter);
         int available = budget - systemTokens;
         int shortShare = BudgetShares.part(available, shares.shortTerm());
         int recallShare = BudgetShares.part(available, shares.recall());

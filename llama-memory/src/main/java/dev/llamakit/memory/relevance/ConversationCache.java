@@ -2,6 +2,7 @@ package dev.llamakit.memory.relevance;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +20,17 @@ public final class ConversationCache<S> {
             return size() > CAPACITY;
         }
     };
+
+    /**
+     * Applies {@code action} to the state of {@code conversationId} (created when there is none) while holding that
+     * state's lock, so that one conversation's turns are chosen one at a time and other conversations' in parallel.
+     */
+    public <R> R locked(String conversationId, Supplier<S> create, Function<S, R> action) {
+        S state = get(conversationId, create);
+        synchronized (state) {
+            return action.apply(state);
+        }
+    }
 
     /** The state of {@code conversationId}, created when there is none. */
     public synchronized S get(String conversationId, Supplier<S> create) {

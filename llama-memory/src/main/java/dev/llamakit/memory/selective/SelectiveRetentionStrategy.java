@@ -106,10 +106,7 @@ public final class SelectiveRetentionStrategy implements MemoryStrategy {
         if (!(scorer instanceof Bm25Scorer)) {
             return selectRebuilding(input);
         }
-        SelectionState state = states.get(input.conversationId(), SelectionState::new);
-        synchronized (state) {
-            return selectIncrementally(input, state);
-        }
+        return states.locked(input.conversationId(), SelectionState::new, state -> selectIncrementally(input, state));
     }
 
     /**
@@ -126,14 +123,7 @@ public final class SelectiveRetentionStrategy implements MemoryStrategy {
         if (current < 0) {
             return selectRebuilding(input);
         }
-        List<Message> required = new ArrayList<>(1 + units.get(current).size());
-        input.systemMessage().ifPresent(required::add);
-        units.get(current).forEach(e -> required.add(e.message()));
-        int requiredTokens = counter.count(required);
-        if (requiredTokens > budget) {
-            throw new ContextTooLargeException(NAME + ": the system message and the current turn do not fit", requiredTokens,
-                    budget);
-        }
+        int requiredTokens = input.requireMinimalContextFits(NAME, units.get(current));
         UnitTokens unitTokens = state.tokens;
         long allTokens = requiredTokens;
         for (int i = 0; i < current; i++) {

@@ -2,6 +2,7 @@ package dev.llamakit.memory.summary;
 
 import dev.llamakit.memory.MemoryStrategy;
 import dev.llamakit.memory.MemoryStrategyProvider;
+import dev.llamakit.memory.running.RunningSummary;
 import dev.llamakit.spi.ProviderOptions;
 import java.util.HashSet;
 import java.util.Set;

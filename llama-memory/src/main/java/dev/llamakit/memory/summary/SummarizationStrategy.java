@@ -1,12 +1,15 @@
 package dev.llamakit.memory.summary;
 
 import dev.llamakit.chat.SystemMessage;
-import dev.llamakit.memory.ContextTooLargeException;
 import dev.llamakit.memory.MemoryContext;
 import dev.llamakit.memory.MemoryInput;
 import dev.llamakit.memory.MemoryStrategy;
-import dev.llamakit.memory.relevance.ConversationCache;
 import dev.llamakit.memory.TranscriptUnit;
+import dev.llamakit.memory.relevance.ConversationCache;
+import dev.llamakit.memory.running.ContextAssembly;
+import dev.llamakit.memory.running.MemoryPreamble;
+import dev.llamakit.memory.running.RunningSummary;
+import dev.llamakit.memory.running.SummaryState;
 import dev.llamakit.summarize.Summarizer;
 import dev.llamakit.tokens.TokenCounter;
 import java.util.ArrayList;
@@ -64,27 +67,20 @@ public final class SummarizationStrategy implements MemoryStrategy {
 
     @Override
     public MemoryContext select(MemoryInput input) {
-        State kept = states.get(input.conversationId(), State::new);
-        synchronized (kept) {
-            return select(input, kept);
-        }
+        return states.locked(input.conversationId(), State::new, kept -> select(input, kept));
     }
 
     private MemoryContext select(MemoryInput input, State kept) {
         TokenCounter counter = input.tokens();
         int budget = input.budget().promptTokens();
         SystemMessage system = input.system();
-        int systemTokens = system == null ? 0 : counter.count(system);
         SummaryState state = summary.load(input, kept.loaded);
         List<TranscriptUnit> uncovered = TranscriptUnit.ofAll(input.transcript().unitsAfter(state.throughSeq()), counter);
         if (uncovered.isEmpty()) {
-            return ContextAssembly.build(MemoryPreamble.of(system, state.summary(), null, budget, counter), List.of(), budget, counter);
+            return ContextAssembly.summaryOnly(system, state.summary(), budget, counter);
         }
         TranscriptUnit current = uncovered.get(uncovered.size() - 1);
-        if (systemTokens + current.tokens() > budget) {
-            throw new ContextTooLargeException("the system message and the current user turn do not fit the budget",
-                    systemTokens + current.tokens(), budget);
-        }
+        int systemTokens = ContextAssembly.requireCurrentTurnFits(system, current.tokens(), budget, counter);
         int cap = Math.min(summary.maxTokens(), (budget - systemTokens) / 2);
         int reserve = cap + counter.count(new SystemMessage(MemoryPreamble.SUMMARY_HEADING + "\n"));
         int verbatimTokens = Math.min(recentTokens, budget - systemTokens - reserve);

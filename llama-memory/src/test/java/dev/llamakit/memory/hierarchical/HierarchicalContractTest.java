@@ -1,8 +1,8 @@
 package dev.llamakit.memory.hierarchical;
 
 import dev.llamakit.memory.MemoryStrategy;
-import dev.llamakit.memory.summary.DigestSummarizer;
-import dev.llamakit.memory.summary.RunningSummary;
+import dev.llamakit.memory.running.DigestSummarizer;
+import dev.llamakit.memory.running.RunningSummary;
 import dev.llamakit.tck.MemoryStrategyContract;
 import org.junit.jupiter.api.Nested;
 

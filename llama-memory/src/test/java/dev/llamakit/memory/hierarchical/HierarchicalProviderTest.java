@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llamakit.memory.MemoryStrategies;
 import dev.llamakit.memory.MemoryStrategy;
-import dev.llamakit.memory.summary.DigestSummarizer;
+import dev.llamakit.memory.running.DigestSummarizer;
 import dev.llamakit.spi.ProviderOptions;
 import dev.llamakit.summarize.Summarizer;
 import java.util.Map;

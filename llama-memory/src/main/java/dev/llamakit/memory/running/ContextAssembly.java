@@ -1,6 +1,7 @@
-package dev.llamakit.memory.summary;
+package dev.llamakit.memory.running;
 
 import dev.llamakit.chat.Message;
+import dev.llamakit.chat.SystemMessage;
 import dev.llamakit.memory.ContextTooLargeException;
 import dev.llamakit.memory.MemoryContext;
 import dev.llamakit.memory.TranscriptEntry;
@@ -15,7 +16,28 @@ import java.util.List;
  * is over, the oldest chosen unit goes, then the summary; the current turn (the last unit) always stays.
  */
 public final class ContextAssembly {
+    private static final String DOES_NOT_FIT = "the system message and the current user turn do not fit the budget";
+
     private ContextAssembly() {
+    }
+
+    /**
+     * The tokens of the system message, after checking that it and the current turn ({@code currentTurnTokens})
+     * fit {@code budget} together.
+     *
+     * @throws ContextTooLargeException when they do not
+     */
+    public static int requireCurrentTurnFits(SystemMessage system, int currentTurnTokens, int budget, TokenCounter counter) {
+        int systemTokens = system == null ? 0 : counter.count(system);
+        if (systemTokens + currentTurnTokens > budget) {
+            throw new ContextTooLargeException(DOES_NOT_FIT, systemTokens + currentTurnTokens, budget);
+        }
+        return systemTokens;
+    }
+
+    /** The context of a transcript with nothing left to send verbatim: the system message and the summary. */
+    public static MemoryContext summaryOnly(SystemMessage system, String summary, int budget, TokenCounter counter) {
+        return build(MemoryPreamble.of(system, summary, null, budget, counter), List.of(), budget, counter);
     }
 
     /**
@@ -45,8 +67,7 @@ public final class ContextAssembly {
             } else if (!pre.isBare()) {
                 pre = pre.bare(counter);
             } else {
-                throw new ContextTooLargeException("the system message and the current user turn do not fit the budget",
-                        tokens, budget);
+                throw new ContextTooLargeException(DOES_NOT_FIT, tokens, budget);
             }
         }
     }

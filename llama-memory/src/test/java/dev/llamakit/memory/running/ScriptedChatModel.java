@@ -1,4 +1,4 @@
-package dev.llamakit.memory.summary;
+package dev.llamakit.memory.running;
 
 import dev.llamakit.chat.AssistantMessage;
 import dev.llamakit.chat.Message;

@@ -1,4 +1,4 @@
-package dev.llamakit.memory.summary;
+package dev.llamakit.memory.running;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +14,7 @@ import dev.llamakit.memory.MemoryInput;
 import dev.llamakit.memory.StrategyState;
 import dev.llamakit.memory.Transcript;
 import dev.llamakit.memory.TranscriptEntry;
+import dev.llamakit.memory.summary.SummarizationStrategy;
 import dev.llamakit.tokens.ContextBudget;
 import dev.llamakit.tokens.EstimatingTokenCounter;
 import dev.llamakit.tokens.TokenCounter;
