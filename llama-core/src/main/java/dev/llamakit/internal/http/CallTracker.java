@@ -1,7 +1,7 @@
 package dev.llamakit.internal.http;
 
-import dev.llamakit.client.ChatCall;
-import dev.llamakit.client.ChatListener;
+import dev.llamakit.client.observe.ChatCall;
+import dev.llamakit.client.observe.ChatListener;
 import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.Dialect;

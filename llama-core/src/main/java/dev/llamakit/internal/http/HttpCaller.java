@@ -1,8 +1,8 @@
 package dev.llamakit.internal.http;
 
-import dev.llamakit.client.LlamaConnectionException;
-import dev.llamakit.client.LlamaException;
-import dev.llamakit.client.LlamaTimeoutException;
+import dev.llamakit.client.error.LlamaConnectionException;
+import dev.llamakit.client.error.LlamaException;
+import dev.llamakit.client.error.LlamaTimeoutException;
 import dev.llamakit.client.RequestOptions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -77,7 +77,7 @@ public final class HttpCaller {
     /**
      * Sends {@code method path} with an optional JSON body and returns the 2xx response.
      *
-     * @throws dev.llamakit.client.LlamaApiException on an error status after retries
+     * @throws dev.llamakit.client.error.LlamaApiException on an error status after retries
      * @throws LlamaConnectionException when the server cannot be reached after retries
      */
     public RawResponse send(String method, String path, String jsonBody, RequestOptions options, AttemptListener listener) {
