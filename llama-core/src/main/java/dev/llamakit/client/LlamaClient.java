@@ -18,7 +18,6 @@ import dev.llamakit.internal.http.ClientConfig;
 import dev.llamakit.internal.http.HttpCaller;
 import dev.llamakit.internal.http.RateLimitHeaders;
 import dev.llamakit.internal.http.RawResponse;
-import dev.llamakit.internal.http.RealChatStream;
 import dev.llamakit.internal.http.Secret;
 import dev.llamakit.internal.http.UrlRedaction;
 import dev.llamakit.internal.json.Json;
@@ -108,7 +107,7 @@ public final class LlamaClient implements ChatModel {
         this.listeners = List.copyOf(b.listeners);
         this.executor = b.executor != null ? b.executor : StreamThreads.pool();
         this.config = config;
-        this.caller = new HttpCaller(http, config);
+        this.caller = HttpCaller.create(http, config);
         this.wire = WireFormat.of(config.dialect());
     }
 
@@ -203,8 +202,8 @@ public final class LlamaClient implements ChatModel {
 
     private ChatStream stream(ChatRequest request, RequestOptions options, Cancellation cancellation) {
         CallTracker tracker = CallTracker.start(listeners, request, config.dialect(), true, config.clock());
-        return RealChatStream.open(caller, CHAT_PATH, wire.encodeStreamingChat(request, config.streamUsage()).toString(),
-                options, config.dialect(), tracker, cancellation);
+        return caller.stream(CHAT_PATH, wire.encodeStreamingChat(request, config.streamUsage()).toString(), options,
+                config.dialect(), tracker, cancellation);
     }
 
     @Override
