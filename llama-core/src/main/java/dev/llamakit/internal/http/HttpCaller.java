@@ -125,7 +125,7 @@ public final class HttpCaller {
      *
      * @throws dev.llamakit.client.error.StreamCancelledException when the call was cancelled before the server answered
      */
-    public ChatStream stream(String path, String jsonBody, RequestOptions options, Dialect dialect, StreamObserver observer,
+    public ChatStream stream(String path, String jsonBody, RequestOptions options, Dialect dialect, CallTracker observer,
                              Cancellation cancellation) {
         return new RealChatStream(new StreamCall(path, jsonBody, options, observer, cancellation), dialect, observer,
                 cancellation);
