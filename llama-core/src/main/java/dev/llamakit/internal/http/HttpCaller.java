@@ -213,7 +213,8 @@ public final class HttpCaller {
      * that response broke, within the same retry budget.
      */
     private final class Call<T> {
-        private CompletableFuture<HttpResponse<T>> result;
+        /** The current round: the first opening, or a stream's reopening. */
+        private volatile CompletableFuture<HttpResponse<T>> result;
         private final Bodies<T> bodies;
         private final RequestOptions options;
         private final AttemptListener listener;

@@ -43,7 +43,7 @@ final class Timeouts {
      * is cleared when the exchange completes.
      */
     static AttemptDeadline attempt(CompletableFuture<?> exchange, Duration timeout) {
-        AttemptDeadline deadline = new AttemptDeadline(timeout);
+        AttemptDeadline deadline = new AttemptDeadline();
         deadline.task = TIMER.schedule(() -> {
             deadline.expired = true;
             exchange.cancel(true);
@@ -69,21 +69,15 @@ final class Timeouts {
 
     /** The deadline of one attempt. */
     static final class AttemptDeadline {
-        private final Duration timeout;
         private volatile boolean expired;
         private volatile ScheduledFuture<?> task;
 
-        private AttemptDeadline(Duration timeout) {
-            this.timeout = timeout;
+        private AttemptDeadline() {
         }
 
         /** Whether the attempt was cancelled because its time ran out. */
         boolean expired() {
             return expired;
-        }
-
-        Duration timeout() {
-            return timeout;
         }
     }
 
