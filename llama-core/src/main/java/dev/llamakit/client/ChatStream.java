@@ -1,5 +1,8 @@
 package dev.llamakit.client;
 
+import dev.llamakit.client.error.StreamCancelledException;
+import dev.llamakit.client.error.StreamErrorException;
+import dev.llamakit.client.error.TruncatedStreamException;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Spliterator;

@@ -2,6 +2,13 @@ package dev.llamakit.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.llamakit.client.error.CrossOriginRedirectException;
+import dev.llamakit.client.error.LlamaApiException;
+import dev.llamakit.client.error.LlamaException;
+import dev.llamakit.client.error.MalformedResponseException;
+import dev.llamakit.client.error.NotFoundException;
+import dev.llamakit.client.error.UnsupportedEndpointException;
+import dev.llamakit.client.observe.ChatListener;
 import dev.llamakit.internal.Version;
 import dev.llamakit.internal.http.AttemptListener;
 import dev.llamakit.internal.http.CallTracker;
@@ -11,7 +18,6 @@ import dev.llamakit.internal.http.ClientConfig;
 import dev.llamakit.internal.http.HttpCaller;
 import dev.llamakit.internal.http.RateLimitHeaders;
 import dev.llamakit.internal.http.RawResponse;
-import dev.llamakit.internal.http.RealChatStream;
 import dev.llamakit.internal.http.Secret;
 import dev.llamakit.internal.http.UrlRedaction;
 import dev.llamakit.internal.json.Json;
@@ -20,6 +26,8 @@ import dev.llamakit.internal.stream.ChatStreamPublisher;
 import dev.llamakit.internal.stream.StreamThreads;
 import dev.llamakit.internal.wire.WireException;
 import dev.llamakit.internal.wire.WireFormat;
+import dev.llamakit.moderation.ModerationRequest;
+import dev.llamakit.moderation.ModerationResponse;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -99,7 +107,7 @@ public final class LlamaClient implements ChatModel {
         this.listeners = List.copyOf(b.listeners);
         this.executor = b.executor != null ? b.executor : StreamThreads.pool();
         this.config = config;
-        this.caller = new HttpCaller(http, config);
+        this.caller = HttpCaller.create(http, config);
         this.wire = WireFormat.of(config.dialect());
     }
 
@@ -194,8 +202,8 @@ public final class LlamaClient implements ChatModel {
 
     private ChatStream stream(ChatRequest request, RequestOptions options, Cancellation cancellation) {
         CallTracker tracker = CallTracker.start(listeners, request, config.dialect(), true, config.clock());
-        return RealChatStream.open(caller, CHAT_PATH, wire.encodeStreamingChat(request, config.streamUsage()).toString(),
-                options, config.dialect(), tracker, cancellation);
+        return caller.stream(CHAT_PATH, wire.encodeStreamingChat(request, config.streamUsage()).toString(), options,
+                config.dialect(), tracker, cancellation);
     }
 
     @Override

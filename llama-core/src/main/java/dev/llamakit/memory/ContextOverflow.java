@@ -1,6 +1,6 @@
 package dev.llamakit.memory;
 
-import dev.llamakit.client.LlamaApiException;
+import dev.llamakit.client.error.LlamaApiException;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;

@@ -1,6 +1,6 @@
 package dev.llamakit.memory;
 
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 
 /** Even the smallest valid context (the system message and the current user turn) exceeds the token budget. */
 public class ContextTooLargeException extends LlamaException {

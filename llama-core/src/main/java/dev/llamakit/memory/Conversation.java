@@ -8,7 +8,7 @@ import dev.llamakit.client.ChatModel;
 import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.ChatStream;
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import dev.llamakit.spi.ProviderOptions;
 import dev.llamakit.tokens.ContextBudget;
 import dev.llamakit.tokens.EstimatingTokenCounter;

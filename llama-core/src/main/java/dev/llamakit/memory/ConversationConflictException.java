@@ -1,6 +1,6 @@
 package dev.llamakit.memory;
 
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 
 /**
  * A write to a conversation lost a race: its entries do not continue the stored transcript, because another writer

@@ -1,7 +1,7 @@
 package dev.llamakit.memory;
 
 import dev.llamakit.client.ChatResponse;
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,6 @@
 package dev.llamakit.moderation;
 
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import java.util.Objects;
 
 /**

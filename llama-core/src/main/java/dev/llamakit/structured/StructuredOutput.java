@@ -36,7 +36,7 @@ public final class StructuredOutput {
      *
      * @throws IllegalArgumentException when {@code type} is not a record with a schema mapping
      * @throws StructuredOutputException when the reply is not JSON of that type
-     * @throws dev.llamakit.client.LlamaException when the model call fails
+     * @throws dev.llamakit.client.error.LlamaException when the model call fails
      */
     public static <T> T chat(ChatModel model, ChatRequest request, Class<T> type) {
         Objects.requireNonNull(model, "model");

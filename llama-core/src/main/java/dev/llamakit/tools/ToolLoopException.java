@@ -1,7 +1,7 @@
 package dev.llamakit.tools;
 
 import dev.llamakit.chat.Message;
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import java.util.List;
 import java.util.Objects;
 

@@ -80,7 +80,7 @@ public final class ToolRunner {
      * @throws IllegalArgumentException when the request already has a different tool with a name of this runner
      * @throws ToolLoopException when the model still calls tools after {@link #maxIterations()} model calls, or
      *     the thread is interrupted while tools run (the interrupt flag is kept)
-     * @throws dev.llamakit.client.LlamaException when a model call fails
+     * @throws dev.llamakit.client.error.LlamaException when a model call fails
      */
     public ToolRunResult run(ChatRequest request) {
         Objects.requireNonNull(request, "request");

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.llamakit.chat.Message;
+import dev.llamakit.client.observe.LoggingChatListener;
 import dev.llamakit.testkit.LlamaTestServer;
 import dev.llamakit.testkit.LlamaTestServerExtension;
 import dev.llamakit.testkit.ScriptedReply;

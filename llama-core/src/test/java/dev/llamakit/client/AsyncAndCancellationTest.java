@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llamakit.chat.Message;
+import dev.llamakit.client.error.LlamaConnectionException;
+import dev.llamakit.client.error.LlamaTimeoutException;
+import dev.llamakit.client.error.NotFoundException;
+import dev.llamakit.client.error.StreamCancelledException;
+import dev.llamakit.client.error.TruncatedStreamException;
 import dev.llamakit.testkit.LlamaTestServer;
 import dev.llamakit.testkit.LlamaTestServerExtension;
 import dev.llamakit.testkit.ScriptedReply;

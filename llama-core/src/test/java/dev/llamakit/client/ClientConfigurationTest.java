@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llamakit.chat.Message;
+import dev.llamakit.client.error.InternalServerException;
+import dev.llamakit.client.error.LlamaConfigurationException;
 import dev.llamakit.testkit.LlamaTestServer;
 import dev.llamakit.testkit.LlamaTestServerExtension;
 import dev.llamakit.testkit.RecordedRequest;

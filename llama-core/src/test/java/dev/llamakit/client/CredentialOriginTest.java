@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llamakit.chat.Message;
+import dev.llamakit.client.error.CrossOriginRedirectException;
+import dev.llamakit.client.error.LlamaException;
 import dev.llamakit.testkit.LlamaTestServer;
 import dev.llamakit.testkit.ScriptedReply;
 import java.net.http.HttpClient;

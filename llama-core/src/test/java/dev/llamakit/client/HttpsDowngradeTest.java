@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.llamakit.chat.Message;
+import dev.llamakit.client.error.CrossOriginRedirectException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llamakit.chat.Message;
+import dev.llamakit.client.error.NotFoundException;
+import dev.llamakit.client.error.UnsupportedEndpointException;
+import dev.llamakit.moderation.ModerationRequest;
+import dev.llamakit.moderation.ModerationResponse;
 import dev.llamakit.testkit.LlamaTestServer;
 import dev.llamakit.testkit.LlamaTestServerExtension;
 import dev.llamakit.testkit.ScriptedReply;

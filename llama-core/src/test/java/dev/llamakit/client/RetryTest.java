@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llamakit.chat.Message;
+import dev.llamakit.client.error.AuthenticationException;
+import dev.llamakit.client.error.BadRequestException;
+import dev.llamakit.client.error.InternalServerException;
+import dev.llamakit.client.error.LlamaConnectionException;
+import dev.llamakit.client.error.LlamaTimeoutException;
+import dev.llamakit.client.error.RateLimitException;
 import dev.llamakit.testkit.LlamaTestServer;
 import dev.llamakit.testkit.LlamaTestServerExtension;
 import dev.llamakit.testkit.ScriptedReply;

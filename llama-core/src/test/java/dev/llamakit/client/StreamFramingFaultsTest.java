@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llamakit.chat.Message;
 import dev.llamakit.chat.StopReason;
+import dev.llamakit.client.error.StreamErrorException;
+import dev.llamakit.client.error.TruncatedStreamException;
 import dev.llamakit.testkit.LlamaTestServer;
 import dev.llamakit.testkit.LlamaTestServerExtension;
 import dev.llamakit.testkit.ScriptedReply;

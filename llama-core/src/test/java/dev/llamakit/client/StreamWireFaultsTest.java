@@ -7,6 +7,11 @@ import dev.llamakit.chat.Message;
 import dev.llamakit.chat.StopReason;
 import dev.llamakit.chat.ToolCall;
 import dev.llamakit.chat.Usage;
+import dev.llamakit.client.error.MalformedResponseException;
+import dev.llamakit.client.error.StreamErrorException;
+import dev.llamakit.client.error.TruncatedStreamException;
+import dev.llamakit.client.observe.ChatCall;
+import dev.llamakit.client.observe.ChatListener;
 import dev.llamakit.testkit.LlamaTestServer;
 import dev.llamakit.testkit.LlamaTestServerExtension;
 import dev.llamakit.testkit.ScriptedReply;
@@ -237,5 +242,30 @@ class StreamWireFaultsTest {
         }
         assertThat(extension.server().requestCount()).isEqualTo(2);
         assertThat(sleeper.waits()).hasSize(1);
+    }
+
+    /**
+     * Opening and reopening a stream share one retry budget: {@code maxRetries} retries in all, so a stream makes
+     * at most {@code maxRetries + 1} requests, as for any other call (each reopening used to get a fresh budget).
+     */
+    @Test
+    void reopeningAStreamSharesTheCallsRetryBudget() {
+        extension.server().enqueue(ScriptedReply.status(503));
+        extension.server().enqueue(ScriptedReply.sseThenDrop(List.of(": connecting\n\n")));
+        extension.server().enqueue(ScriptedReply.sseThenDrop(List.of(": connecting\n\n")));
+        extension.server().enqueue(ScriptedReply.sse(List.of(NATIVE)));
+        List<Integer> retried = new ArrayList<>();
+        LlamaClient client = client(Dialect.LLAMA).newBuilder().listener(new ChatListener() {
+            @Override
+            public void onRetry(ChatCall call, int failedAttempt, java.time.Duration wait, String reason) {
+                retried.add(failedAttempt);
+            }
+        }).build();
+        try (ChatStream stream = client.stream(ask())) {
+            assertThatThrownBy(stream::collect).isInstanceOf(TruncatedStreamException.class);
+        }
+        assertThat(extension.server().requestCount()).as("the first attempt and maxRetries = 2 retries").isEqualTo(3);
+        assertThat(retried).as("attempts numbered across the call").containsExactly(1, 2);
+        assertThat(sleeper.waits()).hasSize(2);
     }
 }

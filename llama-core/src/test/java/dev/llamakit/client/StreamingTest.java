@@ -8,6 +8,7 @@ import dev.llamakit.chat.Message;
 import dev.llamakit.chat.StopReason;
 import dev.llamakit.chat.ToolCall;
 import dev.llamakit.chat.Usage;
+import dev.llamakit.client.error.BadRequestException;
 import dev.llamakit.testkit.LlamaTestServer;
 import dev.llamakit.testkit.LlamaTestServerExtension;
 import dev.llamakit.testkit.RecordedRequest;

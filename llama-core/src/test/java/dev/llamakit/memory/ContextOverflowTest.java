@@ -2,8 +2,8 @@ package dev.llamakit.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.llamakit.client.BadRequestException;
-import dev.llamakit.client.InternalServerException;
+import dev.llamakit.client.error.BadRequestException;
+import dev.llamakit.client.error.InternalServerException;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 

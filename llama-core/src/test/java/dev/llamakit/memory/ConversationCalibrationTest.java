@@ -9,7 +9,7 @@ import dev.llamakit.chat.StopReason;
 import dev.llamakit.chat.SystemMessage;
 import dev.llamakit.chat.ToolDefinition;
 import dev.llamakit.chat.Usage;
-import dev.llamakit.client.BadRequestException;
+import dev.llamakit.client.error.BadRequestException;
 import dev.llamakit.client.ChatModel;
 import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatResponse;

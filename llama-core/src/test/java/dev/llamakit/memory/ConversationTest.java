@@ -15,7 +15,7 @@ import dev.llamakit.client.ChatModel;
 import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.Dialect;
-import dev.llamakit.client.InternalServerException;
+import dev.llamakit.client.error.InternalServerException;
 import dev.llamakit.client.LlamaClient;
 import dev.llamakit.testkit.LlamaTestServer;
 import dev.llamakit.testkit.LlamaTestServerExtension;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.RetrievalQuery;

@@ -2,13 +2,13 @@ package dev.llamakit.apps.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llamakit.chat.Message;
-import dev.llamakit.client.AuthenticationException;
+import dev.llamakit.client.error.AuthenticationException;
 import dev.llamakit.client.ChatModel;
 import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.ChatStream;
-import dev.llamakit.client.LlamaConnectionException;
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaConnectionException;
+import dev.llamakit.client.error.LlamaException;
 import dev.llamakit.memory.Conversation;
 import dev.llamakit.memory.ConversationStore;
 import dev.llamakit.memory.ConversationStores;

@@ -1,9 +1,10 @@
 package dev.llamakit.internal.http;
 
-import dev.llamakit.client.ChatCall;
-import dev.llamakit.client.ChatListener;
+import dev.llamakit.client.observe.ChatCall;
+import dev.llamakit.client.observe.ChatListener;
 import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatResponse;
+import dev.llamakit.client.ChatStreamEvent;
 import dev.llamakit.client.Dialect;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reports one chat call to the registered listeners, shielding the call from listener failures, and reports
- * the outcome exactly once. Internal.
+ * The listener bookkeeping of one chat call: reports it to the registered listeners, shielding the call from
+ * listener failures; reports the first token of a stream once and the outcome exactly once. Internal.
  */
 public final class CallTracker implements StreamObserver {
     private static final Logger LOG = LoggerFactory.getLogger("dev.llamakit.client");
@@ -27,6 +28,8 @@ public final class CallTracker implements StreamObserver {
     private final ChatCall call;
     private final long startedNanos = System.nanoTime();
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** Written by the one thread that reads the stream at a time. */
+    private volatile boolean sawToken;
 
     private CallTracker(List<ChatListener> listeners, ChatCall call) {
         this.listeners = listeners;
@@ -47,9 +50,12 @@ public final class CallTracker implements StreamObserver {
     }
 
     @Override
-    public void onFirstToken() {
-        Duration ttft = elapsed();
-        notify(l -> l.onFirstToken(call, ttft));
+    public void onEvent(ChatStreamEvent event) {
+        if (!sawToken && (event instanceof ChatStreamEvent.TextDelta || event instanceof ChatStreamEvent.ToolCallDelta)) {
+            sawToken = true;
+            Duration ttft = elapsed();
+            notify(l -> l.onFirstToken(call, ttft));
+        }
     }
 
     @Override

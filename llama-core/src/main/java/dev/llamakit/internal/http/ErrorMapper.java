@@ -1,14 +1,14 @@
 package dev.llamakit.internal.http;
 
-import dev.llamakit.client.AuthenticationException;
-import dev.llamakit.client.BadRequestException;
-import dev.llamakit.client.ConflictException;
-import dev.llamakit.client.InternalServerException;
-import dev.llamakit.client.LlamaApiException;
-import dev.llamakit.client.NotFoundException;
-import dev.llamakit.client.PermissionDeniedException;
-import dev.llamakit.client.RateLimitException;
-import dev.llamakit.client.UnprocessableEntityException;
+import dev.llamakit.client.error.AuthenticationException;
+import dev.llamakit.client.error.BadRequestException;
+import dev.llamakit.client.error.ConflictException;
+import dev.llamakit.client.error.InternalServerException;
+import dev.llamakit.client.error.LlamaApiException;
+import dev.llamakit.client.error.NotFoundException;
+import dev.llamakit.client.error.PermissionDeniedException;
+import dev.llamakit.client.error.RateLimitException;
+import dev.llamakit.client.error.UnprocessableEntityException;
 import dev.llamakit.internal.json.ErrorMessages;
 import java.time.Duration;
 

@@ -1,9 +1,11 @@
 package dev.llamakit.internal.http;
 
-import dev.llamakit.client.LlamaConnectionException;
-import dev.llamakit.client.LlamaException;
-import dev.llamakit.client.LlamaTimeoutException;
+import dev.llamakit.client.ChatStream;
+import dev.llamakit.client.Dialect;
 import dev.llamakit.client.RequestOptions;
+import dev.llamakit.client.error.LlamaConnectionException;
+import dev.llamakit.client.error.LlamaException;
+import dev.llamakit.client.error.LlamaTimeoutException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,22 +22,23 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one logical request: builds the HTTP request with the client's headers ({@link RequestFactory}), runs
- * attempts under the retry policy, follows same-origin redirects itself (never carrying credentials to another
- * origin), logs each attempt at debug (method, path, status, attempt, duration; never a header value), and maps
- * failures to typed exceptions.
+ * The transport: sends one logical request. Builds the HTTP request with the client's headers
+ * ({@link RequestFactory}), runs attempts under the {@link RetryPolicy}, follows same-origin redirects itself (never
+ * carrying credentials to another origin), logs each attempt at debug (method, path, status, attempt, duration;
+ * never a header value), and maps failures to typed exceptions.
  *
- * <p>There is one attempt loop, asynchronous; the blocking calls wait for it. Every attempt is bounded by the
- * timeout: a call without a streamed body for its whole exchange, a stream for its status line, headers and (on
- * an error status) its error body; a stream's body is then bounded by idleness only. Once the call's
- * {@link Cancellation} fires, no further request is sent. Internal.
+ * <p>There is one attempt loop ({@link Call}), asynchronous; the blocking calls wait for it. It serves every call
+ * shape: {@link #send}, {@link #sendAsync} and {@link #stream}, whose reopening after a break before the first event
+ * continues the same loop, within the same retry budget ({@code maxRetries} retries in all). Time is bounded as
+ * {@link Timeouts} describes. Once the call's {@link Cancellation} fires, no further request is sent.
+ *
+ * <p>Internal, and the package's only entry point: {@link #create} is called by {@code LlamaClient}; the stream
+ * and the other helpers are package-private.
  */
 public final class HttpCaller {
     private static final Logger LOG = LoggerFactory.getLogger("dev.llamakit.http");
@@ -47,11 +50,16 @@ public final class HttpCaller {
     private final RequestFactory requests;
     private final RetryPolicy retryPolicy;
 
-    public HttpCaller(HttpClient http, ClientConfig config) {
+    private HttpCaller(HttpClient http, ClientConfig config) {
         this.http = http;
         this.config = config;
         this.requests = new RequestFactory(config);
         this.retryPolicy = new RetryPolicy(config.clock(), config.random());
+    }
+
+    /** A transport for one client. */
+    public static HttpCaller create(HttpClient http, ClientConfig config) {
+        return new HttpCaller(http, config);
     }
 
     /** The shared JDK client (for deriving clients that share its connection pool). */
@@ -59,25 +67,20 @@ public final class HttpCaller {
         return http;
     }
 
-    /** The retry policy, for callers that retry on their own (a stream broken before its first event). */
-    public RetryPolicy retryPolicy() {
-        return retryPolicy;
-    }
-
     /** The number of retries allowed for a call with these options. */
-    public int maxRetries(RequestOptions options) {
+    private int maxRetries(RequestOptions options) {
         return options.maxRetries().orElse(config.maxRetries());
     }
 
-    /** The timeout of one attempt with these options. */
-    public Duration timeout(RequestOptions options) {
+    /** The timeout of one attempt, and of each wait for stream data, with these options. */
+    Duration timeout(RequestOptions options) {
         return options.timeout().orElse(config.timeout());
     }
 
     /**
      * Sends {@code method path} with an optional JSON body and returns the 2xx response.
      *
-     * @throws dev.llamakit.client.LlamaApiException on an error status after retries
+     * @throws dev.llamakit.client.error.LlamaApiException on an error status after retries
      * @throws LlamaConnectionException when the server cannot be reached after retries
      */
     public RawResponse send(String method, String path, String jsonBody, RequestOptions options, AttemptListener listener) {
@@ -110,44 +113,77 @@ public final class HttpCaller {
             return CompletableFuture.failedFuture(e);
         }
         Call<byte[]> call = new Call<>(request, BYTES, options, listener, cancellation);
-        call.attempt();
-        return call.result.thenApply(r -> new RawResponse(r.statusCode(), r.headers(), r.body(), requestId(r.headers())));
+        return call.start().thenApply(r -> new RawResponse(r.statusCode(), r.headers(), r.body(), requestId(r.headers())));
     }
 
     /**
      * Sends a streaming request ({@code Accept: text/event-stream}) and returns once a 2xx status and headers
-     * arrived, with the body open. Error statuses are retried as for {@link #send}; a stalled body fails after
-     * the timeout of no data.
+     * arrived; the events are read as the caller pulls. Error statuses are retried as for {@link #send}; a
+     * connection that breaks before the first event is reopened within the same retry budget; a stalled body fails
+     * after the timeout of no data. Once {@code cancellation} fires (before or after this returns), no further
+     * request is sent and the body is closed.
      *
-     * @throws CancellationException when {@code cancellation} fired before the headers arrived
+     * @throws dev.llamakit.client.error.StreamCancelledException when the call was cancelled before the server answered
      */
-    public StreamResponse openStream(String path, String jsonBody, RequestOptions options, AttemptListener listener,
-                                     Cancellation cancellation) {
-        HttpRequest request = requests.build("POST", path, jsonBody, options, "text/event-stream");
-        Call<InputStream> call = new Call<>(request, STREAM, options, listener, cancellation);
-        call.attempt();
-        HttpResponse<InputStream> response = await(call.result, cancellation);
-        StreamResponse stream = new StreamResponse(new IdleTimeoutInputStream(response.body(), timeout(options)),
-                response.headers(), requestId(response.headers()));
-        if (cancellation.isCancelled()) {
-            stream.close();
-            throw new CancellationException("the call was cancelled");
-        }
-        cancellation.onCancel(stream::close);
-        return stream;
+    public ChatStream stream(String path, String jsonBody, RequestOptions options, Dialect dialect, CallTracker observer,
+                             Cancellation cancellation) {
+        return new RealChatStream(new StreamCall(path, jsonBody, options, observer, cancellation), dialect, observer,
+                cancellation);
     }
 
-    /**
-     * Waits {@code wait} for a retry unless the call is cancelled first.
-     *
-     * @throws CancellationException when it was
-     */
-    public void pause(Duration wait, Cancellation cancellation) {
-        CompletableFuture<Void> pause = config.sleeper().delay(wait);
-        cancellation.onCancel(() -> pause.cancel(false));
-        await(pause, cancellation);
-        if (cancellation.isCancelled()) {
-            throw new CancellationException("the call was cancelled");
+    /** The opening of one stream, and its reopenings: one {@link Call}, so one retry budget. */
+    final class StreamCall {
+        private final Call<InputStream> call;
+        private final Duration idleTimeout;
+        private final Cancellation cancellation;
+
+        private StreamCall(String path, String jsonBody, RequestOptions options, AttemptListener listener,
+                           Cancellation cancellation) {
+            HttpRequest request = requests.build("POST", path, jsonBody, options, "text/event-stream");
+            this.call = new Call<>(request, STREAM, options, listener, cancellation);
+            this.idleTimeout = timeout(options);
+            this.cancellation = cancellation;
+        }
+
+        /**
+         * Sends the request and waits for a 2xx status and headers.
+         *
+         * @throws CancellationException when the call was cancelled first
+         */
+        StreamResponse open() {
+            return opened(call.start());
+        }
+
+        /** Whether the retry budget allows reopening the stream. */
+        boolean mayReopen() {
+            return call.mayRetry();
+        }
+
+        /**
+         * Reopens the stream after its body broke before the first event: waits as the retry policy says, then
+         * sends the request again.
+         *
+         * @throws CancellationException when the call was cancelled first
+         */
+        StreamResponse reopen(Exception cause) {
+            return opened(call.retryBrokenBody(cause, "stream broke before its first event"));
+        }
+
+        /** The time allowed for each wait for data. */
+        Duration idleTimeout() {
+            return idleTimeout;
+        }
+
+        private StreamResponse opened(CompletableFuture<HttpResponse<InputStream>> exchange) {
+            HttpResponse<InputStream> response = await(exchange, cancellation);
+            StreamResponse stream = new StreamResponse(Timeouts.idle(response.body(), idleTimeout), response.headers(),
+                    requestId(response.headers()));
+            if (cancellation.isCancelled()) {
+                stream.close();
+                throw new CancellationException("the call was cancelled");
+            }
+            cancellation.onCancel(stream::close);
+            return stream;
         }
     }
 
@@ -171,9 +207,14 @@ public final class HttpCaller {
         }
     }
 
-    /** One logical call: its attempts, redirects and retry waits, completing {@link #result}. */
+    /**
+     * The attempt loop of one logical call: its attempts, redirects and retry waits, completing {@link #result}
+     * with the first 2xx response or the final failure. A stream may {@linkplain #retryBrokenBody continue} it once
+     * that response broke, within the same retry budget.
+     */
     private final class Call<T> {
-        final CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
+        /** The current round: the first opening, or a stream's reopening. */
+        private volatile CompletableFuture<HttpResponse<T>> result;
         private final Bodies<T> bodies;
         private final RequestOptions options;
         private final AttemptListener listener;
@@ -190,38 +231,64 @@ public final class HttpCaller {
             this.listener = listener;
             this.cancellation = cancellation;
             this.timeout = timeout(options);
-            cancellation.onCancel(() -> result.cancel(false));
         }
 
-        void attempt() {
-            if (result.isDone() || cancellation.isCancelled()) {
-                result.cancel(false);
+        /** Starts the loop: the first attempt. */
+        CompletableFuture<HttpResponse<T>> start() {
+            newRound();
+            attempt();
+            return result;
+        }
+
+        /** Whether a retry is left in the budget. */
+        boolean mayRetry() {
+            return retries < maxRetries(options);
+        }
+
+        /**
+         * Continues the loop after the 2xx response it completed with broke (only when {@link #mayRetry()}): waits
+         * as for a connection failure, then attempts again.
+         */
+        CompletableFuture<HttpResponse<T>> retryBrokenBody(Exception cause, String reason) {
+            newRound();
+            Duration wait = retryPolicy.delay(retries, null);
+            LOG.debug("{} {}: {} ({}); retrying in {} ms", request.method(), request.uri().getRawPath(), reason,
+                    cause.getMessage(), wait.toMillis());
+            retryAfter(wait, reason);
+            return result;
+        }
+
+        private void newRound() {
+            CompletableFuture<HttpResponse<T>> round = new CompletableFuture<>();
+            result = round;
+            cancellation.onCancel(() -> round.cancel(false));
+        }
+
+        private void attempt() {
+            CompletableFuture<HttpResponse<T>> round = result;
+            if (round.isDone() || cancellation.isCancelled()) {
+                round.cancel(false);
                 return;
             }
             long started = System.nanoTime();
-            AtomicBoolean timedOut = new AtomicBoolean();
             CompletableFuture<HttpResponse<T>> exchange;
             try {
                 exchange = http.sendAsync(request, bodies.handler());
             } catch (RuntimeException e) {
-                result.completeExceptionally(e);
+                round.completeExceptionally(e);
                 return;
             }
-            ScheduledFuture<?> timer = Timers.schedule(() -> {
-                timedOut.set(true);
-                exchange.cancel(true);
-            }, timeout);
-            result.whenComplete((r, e) -> {
-                if (result.isCancelled()) {
+            Timeouts.AttemptDeadline deadline = Timeouts.attempt(exchange, timeout);
+            round.whenComplete((r, e) -> {
+                if (round.isCancelled()) {
                     exchange.cancel(true);
                 }
             });
             exchange.whenComplete((response, error) -> {
-                timer.cancel(false);
                 try {
-                    onAttemptDone(response, error, timedOut.get(), started);
+                    onAttemptDone(response, error, deadline.expired(), started);
                 } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
+                    round.completeExceptionally(e);
                 }
             });
         }
@@ -240,7 +307,7 @@ public final class HttpCaller {
                 LlamaConnectionException failure = timedOut
                         ? new LlamaTimeoutException("request timed out after " + timeout.toMillis() + " ms", unwrap(error))
                         : toConnectionException(request, unwrap(error), timeout);
-                if (retries < maxRetries(options)) {
+                if (mayRetry()) {
                     Duration wait = retryPolicy.delay(retries, null);
                     LOG.debug("{} {} failed ({}) on attempt {} after {} ms; retrying in {} ms", method, target,
                             failure.getMessage(), attempt, elapsedMillis(started), wait.toMillis());
@@ -267,7 +334,7 @@ public final class HttpCaller {
                 attempt();
                 return;
             }
-            if (retries < maxRetries(options) && retryPolicy.shouldRetry(status, headers)) {
+            if (mayRetry() && retryPolicy.shouldRetry(status, headers)) {
                 Duration wait = retryPolicy.delay(retries, headers);
                 LOG.debug("{} {} retrying in {} ms", method, target, wait.toMillis());
                 retryAfter(wait, "HTTP " + status);

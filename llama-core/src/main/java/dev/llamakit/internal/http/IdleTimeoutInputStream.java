@@ -8,7 +8,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes the underlying stream when one read waits longer than the idle timeout, so that a stalled stream
+ * The idle scope of {@link Timeouts}: closes the underlying stream when one read waits longer than the timeout, so that a stalled stream
  * fails instead of hanging. Closing the JDK's response stream cancels the HTTP exchange.
  *
  * <p>Reads cost two volatile writes: one watchdog task per stream, running a few times per timeout period,
@@ -27,7 +27,7 @@ final class IdleTimeoutInputStream extends FilterInputStream {
         super(in);
         this.timeoutNanos = timeout.toNanos();
         long period = Math.max(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(10));
-        this.watchdog = Timers.every(this::check, period);
+        this.watchdog = Timeouts.every(this::check, period);
     }
 
     /** Whether the stream was closed because a read waited too long. */

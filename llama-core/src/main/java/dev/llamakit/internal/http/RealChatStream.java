@@ -4,105 +4,64 @@ import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.ChatStream;
 import dev.llamakit.client.ChatStreamEvent;
 import dev.llamakit.client.Dialect;
-import dev.llamakit.client.LlamaConnectionException;
-import dev.llamakit.client.LlamaException;
-import dev.llamakit.client.LlamaTimeoutException;
-import dev.llamakit.client.MalformedResponseException;
 import dev.llamakit.client.RateLimits;
-import dev.llamakit.client.RequestOptions;
-import dev.llamakit.client.StreamErrorException;
-import dev.llamakit.client.StreamCancelledException;
-import dev.llamakit.client.TruncatedStreamException;
-import dev.llamakit.internal.json.ErrorMessages;
-import dev.llamakit.internal.sse.SseReader;
+import dev.llamakit.client.error.LlamaConnectionException;
+import dev.llamakit.client.error.LlamaException;
+import dev.llamakit.client.error.LlamaTimeoutException;
+import dev.llamakit.client.error.StreamCancelledException;
+import dev.llamakit.client.error.TruncatedStreamException;
 import dev.llamakit.internal.wire.StreamAccumulator;
-import dev.llamakit.internal.wire.StreamDecoder;
-import dev.llamakit.internal.wire.WireException;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A {@link ChatStream} over an SSE response body. Parses one event at a time as the caller pulls; keeps only
- * the current event and the folded reply. A connection that breaks before the first event is delivered is
- * reopened under the retry policy; after that, a break is a {@link TruncatedStreamException}.
+ * A {@link ChatStream} over an SSE response body, pulling one event at a time as the caller iterates; it keeps
+ * only the current events and the folded reply. Each concern has one place: the transport (opening, and reopening
+ * a connection that broke before the first event, within the call's retry budget) is {@link HttpCaller.StreamCall};
+ * framing and decoding are {@link StreamEvents}; the lifecycle is {@link StreamState}; reporting to listeners
+ * (first token, exactly one outcome) is the {@link StreamObserver}. After the first event, a break is a
+ * {@link TruncatedStreamException}.
  *
- * <p>Every outcome (end, failure, truncation, close before the end, abandonment) reaches the observer exactly
- * once. A stream dropped without {@link #close()} (a {@code findFirst()} on its events, an exception in a callback
- * outside try-with-resources) is closed by a {@link Cleaner} once unreachable, freeing the connection and the
- * idle watchdog. Internal.
+ * <p>Every outcome (end, failure, truncation, close before the end, abandonment) reaches the observer. A stream
+ * dropped without {@link #close()} (a {@code findFirst()} on its events, an exception in a callback outside
+ * try-with-resources) is closed by a {@link Cleaner} once unreachable, freeing the connection and the idle
+ * watchdog. Created by {@link HttpCaller#stream}. Internal.
  */
-public final class RealChatStream implements ChatStream {
-    private static final Logger LOG = LoggerFactory.getLogger("dev.llamakit.http");
+final class RealChatStream implements ChatStream {
     private static final Cleaner CLEANER = Cleaner.create(r -> {
         Thread t = new Thread(r, "llamakit-stream-cleaner");
         t.setDaemon(true);
         return t;
     });
 
-    private final HttpCaller caller;
-    private final String path;
-    private final String body;
-    private final RequestOptions options;
+    private final HttpCaller.StreamCall call;
     private final Dialect dialect;
     private final StreamObserver observer;
-    private final Cancellation cancellation;
-    private final Resources resources;
-    private final Cleaner.Cleanable cleanable;
-
-    private StreamResponse response;
-    private SseReader reader;
-    private StreamDecoder decoder;
+    private final StreamState state = new StreamState();
     private final StreamAccumulator accumulator = new StreamAccumulator();
     private final ArrayDeque<ChatStreamEvent> pending = new ArrayDeque<>(4);
     private final RateLimits rateLimits;
-    private int reconnects;
-    private boolean delivered;
-    private boolean sawToken;
-    private boolean finished;
-    private volatile boolean closed;
-    /** Closed before the end: iteration then fails with {@link StreamCancelledException} rather than ending quietly. */
-    private volatile boolean cancelledEarly;
-    private boolean iterated;
-    private LlamaException failure;
-
-    private RealChatStream(HttpCaller caller, String path, String body, RequestOptions options, Dialect dialect,
-                           StreamObserver observer, Cancellation cancellation) {
-        this.caller = caller;
-        this.path = path;
-        this.body = body;
-        this.options = options;
-        this.dialect = dialect;
-        this.observer = observer;
-        this.cancellation = cancellation;
-        open();
-        this.rateLimits = RateLimitHeaders.read(response.headers());
-        this.resources = new Resources(cancellation, observer);
-        this.resources.response = response;
-        this.cleanable = CLEANER.register(this, resources);
-    }
+    private final Resources resources;
+    private final Cleaner.Cleanable cleanable;
+    private StreamResponse response;
+    private StreamEvents events;
 
     /**
-     * Opens a stream: sends the request and waits for the status and headers. Once {@code cancellation} fires
-     * (before or after this returns), no further request is sent and the body is closed.
+     * Opens the stream: sends the request and waits for the status and headers.
      *
      * @throws StreamCancelledException when the call was cancelled before the server answered
      */
-    public static RealChatStream open(HttpCaller caller, String path, String body, RequestOptions options, Dialect dialect,
-                                      StreamObserver observer, Cancellation cancellation) {
-        return new RealChatStream(caller, path, body, options, dialect, observer, cancellation);
-    }
-
-    private void open() {
+    RealChatStream(HttpCaller.StreamCall call, Dialect dialect, StreamObserver observer, Cancellation cancellation) {
+        this.call = call;
+        this.dialect = dialect;
+        this.observer = observer;
         try {
-            response = caller.openStream(path, body, options, observer, cancellation);
+            opened(call.open());
         } catch (CancellationException e) {
             StreamCancelledException cancelled = new StreamCancelledException(
                     "the stream was cancelled before the server answered", accumulator.toResponse(null, RateLimits.NONE));
@@ -112,19 +71,22 @@ public final class RealChatStream implements ChatStream {
             observer.onError(e);
             throw e;
         }
+        this.rateLimits = RateLimitHeaders.read(response.headers());
+        this.resources = new Resources(cancellation, observer, response);
+        this.cleanable = CLEANER.register(this, resources);
+    }
+
+    private void opened(StreamResponse r) {
+        response = r;
+        events = new StreamEvents(r.body(), dialect, r.requestId());
         if (resources != null) {
-            resources.response = response;
+            resources.response = r;
         }
-        reader = new SseReader(response.body());
-        decoder = StreamDecoder.forDialect(dialect);
     }
 
     @Override
     public Iterator<ChatStreamEvent> iterator() {
-        if (iterated) {
-            throw new IllegalStateException("a ChatStream can be iterated only once");
-        }
-        iterated = true;
+        state.claimIteration(true);
         return new Iterator<>() {
             private ChatStreamEvent next;
 
@@ -150,9 +112,7 @@ public final class RealChatStream implements ChatStream {
 
     @Override
     public ChatResponse collect() {
-        if (!iterated) {
-            iterated = true;
-        }
+        state.claimIteration(false);
         while (advance() != null) {
             // folded by advance()
         }
@@ -171,13 +131,8 @@ public final class RealChatStream implements ChatStream {
 
     @Override
     public void close() {
-        if (!closed) {
-            if (!finished && failure == null) {
-                cancelledEarly = true;
-            }
-            closed = true;
-            cleanable.clean(); // cancels the call, closes the body; reports the early close (else a no-op for the observer)
-        }
+        state.cancel(); // a no-op once the stream ended or failed
+        cleanable.clean(); // once: cancels the call, closes the body, reports an early close (else a no-op for the observer)
     }
 
     /** What must be freed, reachable without the stream itself, so that the {@link Cleaner} can free it. */
@@ -186,37 +141,38 @@ public final class RealChatStream implements ChatStream {
         private final StreamObserver observer;
         private volatile StreamResponse response;
 
-        Resources(Cancellation cancellation, StreamObserver observer) {
+        Resources(Cancellation cancellation, StreamObserver observer, StreamResponse response) {
             this.cancellation = cancellation;
             this.observer = observer;
+            this.response = response;
         }
 
         @Override
         public void run() {
             cancellation.cancel();
-            StreamResponse r = response;
-            if (r != null) {
-                r.close();
-            }
+            response.close();
             observer.onError(null); // ignored when the outcome was already reported
         }
     }
 
     /** The next event, or {@code null} at the end. Rethrows the failure to every later call. */
     private ChatStreamEvent advance() {
-        if (failure != null) {
-            throw failure;
+        if (state.phase() == StreamState.Phase.FAILED) {
+            throw state.failure();
         }
         try {
             while (pending.isEmpty()) {
-                if (cancelledEarly) {
-                    throw new StreamCancelledException("the stream was closed before it ended; "
-                            + "the partial reply is in partial()", accumulator.toResponse(response.requestId(), rateLimits));
+                switch (state.phase()) {
+                    case CANCELLED:
+                        throw new StreamCancelledException("the stream was closed before it ended; "
+                                + "the partial reply is in partial()", accumulator.toResponse(response.requestId(), rateLimits));
+                    case ENDED:
+                        return null;
+                    case FAILED:
+                        throw state.failure();
+                    default:
+                        readOneEvent();
                 }
-                if (finished || closed) {
-                    return null;
-                }
-                readOneEvent();
             }
         } catch (LlamaException e) {
             fail(e);
@@ -224,93 +180,63 @@ public final class RealChatStream implements ChatStream {
         }
         ChatStreamEvent event = pending.poll();
         accumulator.accept(event);
-        delivered = true;
-        if (!sawToken && (event instanceof ChatStreamEvent.TextDelta || event instanceof ChatStreamEvent.ToolCallDelta)) {
-            sawToken = true;
-            observer.onFirstToken();
-        }
+        state.delivered();
+        observer.onEvent(event);
         return event;
     }
 
     private void readOneEvent() {
-        boolean got;
+        boolean more;
         try {
-            got = reader.next();
+            more = events.read(pending);
         } catch (IOException | IllegalStateException e) {
-            if (closed) {
-                finished = true;
-                return;
+            if (state.phase() == StreamState.Phase.CANCELLED) {
+                return; // closed under the reader
             }
-            if (!delivered && pending.isEmpty() && reconnects < caller.maxRetries(options) && !(e instanceof IllegalStateException)) {
-                reconnect(e);
+            if (e instanceof IOException && state.beforeFirstEvent() && pending.isEmpty() && call.mayReopen()) {
+                reopen((IOException) e);
                 return;
             }
             throw brokenStream(e);
         }
-        if (!got) {
+        if (!more) {
             end();
-            return;
-        }
-        if (reader.kind() == SseReader.Kind.BARE_JSON || reader.kind() == SseReader.Kind.ERROR_LINE
-                || "error".equals(reader.eventType())) {
-            String raw = reader.dataText();
-            String message = ErrorMessages.fromBody(raw);
-            throw new StreamErrorException("the server reported an error in the stream"
-                    + (message == null || message.isBlank() || "null".equals(message) ? " (without a message)" : ": " + message), raw);
-        }
-        if (reader.isDone()) {
-            decoder.finish(pending);
-            end();
-            return;
-        }
-        if (reader.dataLength() == 0 || reader.data()[0] != '{') {
-            LOG.debug("skipping a non-JSON stream event: {}", reader.dataText());
-            return;
-        }
-        try {
-            decoder.decode(reader.data(), reader.dataLength(), pending);
-        } catch (WireException e) {
-            throw new MalformedResponseException(e.getMessage(), 200, response.requestId(), e);
         }
     }
 
     private void end() {
-        finished = true;
         response.close();
-        if (!decoder.completed()) {
-            throw new TruncatedStreamException("the stream ended before the reply was complete (" + reader.bytesRead()
+        if (!events.completed()) {
+            throw new TruncatedStreamException("the stream ended before the reply was complete (" + events.bytesRead()
                     + " bytes received)", accumulator.toResponse(response.requestId(), rateLimits), null);
         }
+        state.end();
         observer.onComplete(accumulator.toResponse(response.requestId(), rateLimits));
     }
 
-    private void reconnect(Exception cause) {
-        Duration wait = caller.retryPolicy().delay(reconnects, null);
-        reconnects++;
-        LOG.debug("stream broke before its first event ({}); reopening in {} ms", cause.getMessage(), wait.toMillis());
-        observer.onRetry(reconnects, wait, "stream broke before its first event");
+    private void reopen(IOException cause) {
         response.close();
         try {
-            caller.pause(wait, cancellation);
+            opened(call.reopen(cause));
         } catch (CancellationException e) {
-            finished = true;
-            return;
+            state.cancel(); // cancelled during the wait or the new attempt: nothing more is sent
+        } catch (RuntimeException e) {
+            observer.onError(e);
+            throw e;
         }
-        open();
     }
 
     private LlamaConnectionException brokenStream(Exception e) {
         ChatResponse partial = accumulator.toResponse(response.requestId(), rateLimits);
         if (response.idleTimedOut()) {
-            return new TruncatedStreamException("no data arrived for " + caller.timeout(options).toMillis()
+            return new TruncatedStreamException("no data arrived for " + call.idleTimeout().toMillis()
                     + " ms; the stream was abandoned", partial, new LlamaTimeoutException("stream idle timeout", e));
         }
-        return new TruncatedStreamException("the stream broke after " + reader.bytesRead() + " bytes: " + e.getMessage(), partial, e);
+        return new TruncatedStreamException("the stream broke after " + events.bytesRead() + " bytes: " + e.getMessage(), partial, e);
     }
 
     private void fail(LlamaException e) {
-        failure = e;
-        finished = true;
+        state.fail(e);
         response.close();
         observer.onError(e); // reported once: the observer ignores a second outcome
     }

@@ -1,7 +1,7 @@
 package dev.llamakit.internal.http;
 
-import dev.llamakit.client.CrossOriginRedirectException;
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.CrossOriginRedirectException;
+import dev.llamakit.client.error.LlamaException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.llamakit.internal.http;
 
 import dev.llamakit.client.Dialect;
-import dev.llamakit.client.LlamaConfigurationException;
+import dev.llamakit.client.error.LlamaConfigurationException;
 import dev.llamakit.client.RequestOptions;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -16,7 +16,7 @@ import java.util.function.DoubleSupplier;
  * (seconds or an HTTP date) are honoured when more than 0 and at most 60 s; otherwise (zero, negative, past,
  * too long or unreadable) exponential backoff 0.5 s·2ⁿ capped at 8 s, reduced by up to 25 % jitter. Internal.
  */
-public final class RetryPolicy {
+final class RetryPolicy {
     static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
     static final double INITIAL_DELAY_SECONDS = 0.5;
     static final double MAX_DELAY_SECONDS = 8.0;
@@ -24,13 +24,13 @@ public final class RetryPolicy {
     private final Clock clock;
     private final DoubleSupplier random;
 
-    public RetryPolicy(Clock clock, DoubleSupplier random) {
+    RetryPolicy(Clock clock, DoubleSupplier random) {
         this.clock = clock;
         this.random = random;
     }
 
     /** Whether a response with this status and these headers may be retried. */
-    public boolean shouldRetry(int status, HttpHeaders headers) {
+    boolean shouldRetry(int status, HttpHeaders headers) {
         Optional<String> override = headers.firstValue("x-should-retry");
         if (override.isPresent()) {
             if (override.get().equalsIgnoreCase("true")) {
@@ -49,7 +49,7 @@ public final class RetryPolicy {
      * @param retriesSoFar retries already made (0 before the first retry)
      * @param headers the failed response's headers, or {@code null} after a connection failure
      */
-    public Duration delay(int retriesSoFar, HttpHeaders headers) {
+    Duration delay(int retriesSoFar, HttpHeaders headers) {
         if (headers != null) {
             Optional<Duration> asked = retryAfter(headers);
             if (asked.isPresent() && usable(asked.get())) {
@@ -67,7 +67,7 @@ public final class RetryPolicy {
     }
 
     /** The wait the server asked for in {@code retry-after-ms} or {@code Retry-After}, if any is readable. */
-    public Optional<Duration> retryAfter(HttpHeaders headers) {
+    Optional<Duration> retryAfter(HttpHeaders headers) {
         Optional<String> ms = headers.firstValue("retry-after-ms");
         if (ms.isPresent()) {
             try {

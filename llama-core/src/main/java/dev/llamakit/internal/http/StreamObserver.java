@@ -1,14 +1,15 @@
 package dev.llamakit.internal.http;
 
 import dev.llamakit.client.ChatResponse;
+import dev.llamakit.client.ChatStreamEvent;
 
 /**
  * Told how a stream goes, for listeners. A stream may report its outcome more than once (for example a failure,
  * then the close that follows it); implementations keep the first and ignore the rest. Internal.
  */
-public interface StreamObserver extends AttemptListener {
-    /** The first text or tool-call fragment arrived. */
-    void onFirstToken();
+interface StreamObserver extends AttemptListener {
+    /** An event was delivered to the caller (the observer notes the first text or tool-call fragment). */
+    void onEvent(ChatStreamEvent event);
 
     /** The stream ended with its end marker; {@code response} is the collected reply. */
     void onComplete(ChatResponse response);

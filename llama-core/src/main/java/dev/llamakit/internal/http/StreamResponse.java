@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.net.http.HttpHeaders;
 
 /** An open 2xx streaming response: its body (with an idle timeout), headers and request id. Internal. */
-public final class StreamResponse implements AutoCloseable {
+final class StreamResponse implements AutoCloseable {
     private final IdleTimeoutInputStream body;
     private final HttpHeaders headers;
     private final String requestId;
@@ -16,20 +16,20 @@ public final class StreamResponse implements AutoCloseable {
         this.requestId = requestId;
     }
 
-    public InputStream body() {
+    InputStream body() {
         return body;
     }
 
-    public HttpHeaders headers() {
+    HttpHeaders headers() {
         return headers;
     }
 
-    public String requestId() {
+    String requestId() {
         return requestId;
     }
 
     /** Whether the body failed because no byte arrived within the idle timeout. */
-    public boolean idleTimedOut() {
+    boolean idleTimedOut() {
         return body.timedOut();
     }
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llamakit.chat.StopReason;
 import dev.llamakit.client.ChatStreamEvent;
 import dev.llamakit.client.Dialect;
-import dev.llamakit.client.StreamErrorException;
+import dev.llamakit.client.error.StreamErrorException;
 import dev.llamakit.internal.json.ErrorMessages;
 import dev.llamakit.internal.json.Json;
 import java.io.IOException;

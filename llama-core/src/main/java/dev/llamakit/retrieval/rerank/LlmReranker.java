@@ -3,7 +3,7 @@ package dev.llamakit.retrieval.rerank;
 import dev.llamakit.chat.Message;
 import dev.llamakit.client.ChatModel;
 import dev.llamakit.client.ChatRequest;
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import dev.llamakit.retrieval.RetrievedChunk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

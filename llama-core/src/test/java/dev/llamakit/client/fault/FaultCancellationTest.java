@@ -10,7 +10,7 @@ import dev.llamakit.client.ChatStream;
 import dev.llamakit.client.ChatStreamEvent;
 import dev.llamakit.client.Dialect;
 import dev.llamakit.client.LlamaClient;
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import dev.llamakit.client.Sleeper;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -8,7 +8,7 @@ import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatStream;
 import dev.llamakit.client.Dialect;
 import dev.llamakit.client.LlamaClient;
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -3,7 +3,7 @@ package dev.llamakit.internal.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.llamakit.client.CrossOriginRedirectException;
+import dev.llamakit.client.error.CrossOriginRedirectException;
 import dev.llamakit.client.Dialect;
 import dev.llamakit.client.RequestOptions;
 import dev.llamakit.client.Sleeper;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llamakit.client.ChatStreamEvent;
-import dev.llamakit.client.StreamCancelledException;
+import dev.llamakit.client.error.StreamCancelledException;
 import dev.llamakit.internal.http.Cancellation;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -4,7 +4,7 @@ import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.ChatStream;
 import dev.llamakit.client.ChatStreamEvent;
 import dev.llamakit.client.RateLimits;
-import dev.llamakit.client.StreamCancelledException;
+import dev.llamakit.client.error.StreamCancelledException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Optional;

@@ -9,7 +9,7 @@ import dev.llamakit.chat.StopReason;
 import dev.llamakit.chat.Usage;
 import dev.llamakit.client.ChatStreamEvent;
 import dev.llamakit.client.Dialect;
-import dev.llamakit.client.StreamErrorException;
+import dev.llamakit.client.error.StreamErrorException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

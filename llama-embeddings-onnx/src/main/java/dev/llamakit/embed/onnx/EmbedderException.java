@@ -1,6 +1,6 @@
 package dev.llamakit.embed.onnx;
 
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import java.nio.file.Path;
 import java.util.Optional;
 

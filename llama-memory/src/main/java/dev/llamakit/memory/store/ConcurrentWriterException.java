@@ -1,6 +1,6 @@
 package dev.llamakit.memory.store;
 
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import java.nio.file.Path;
 
 /**

@@ -1,6 +1,6 @@
 package dev.llamakit.retrieval.lucene;
 
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.Chunker;
 import dev.llamakit.retrieval.Document;

@@ -1,6 +1,6 @@
 package dev.llamakit.retrieval.lucene;
 
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import dev.llamakit.retrieval.lucene.IndexUnreadableException.Reason;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.llamakit.retrieval.lucene;
 
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -3,7 +3,7 @@ package dev.llamakit.retrieval.lucene;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.llamakit.client.LlamaException;
+import dev.llamakit.client.error.LlamaException;
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.Retriever;
 import dev.llamakit.retrieval.Retrievers;

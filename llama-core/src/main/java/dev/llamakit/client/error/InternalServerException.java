@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
 
 /** The server failed (5xx); retried by default. */
 public class InternalServerException extends LlamaApiException {

@@ -1,4 +1,6 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
+
+import dev.llamakit.client.ChatResponse;
 
 /**
  * A streamed reply ended before its end marker (a native {@code complete} event, or OpenAI's

@@ -1,5 +1,6 @@
-package dev.llamakit.client;
+package dev.llamakit.client.observe;
 
+import dev.llamakit.client.Dialect;
 import java.time.Instant;
 import java.util.Objects;
 

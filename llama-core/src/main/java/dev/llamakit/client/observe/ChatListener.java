@@ -1,5 +1,8 @@
-package dev.llamakit.client;
+package dev.llamakit.client.observe;
 
+import dev.llamakit.client.ChatRequest;
+import dev.llamakit.client.ChatResponse;
+import dev.llamakit.client.LlamaClient;
 import java.time.Duration;
 
 /**
@@ -27,7 +30,8 @@ public interface ChatListener {
     }
 
     /**
-     * The call failed. The HTTP status, when there was one, is {@code ((LlamaApiException) error).status()}.
+     * The call failed. The HTTP status, when there was one, is {@code ((LlamaApiException) error).status()}
+     * ({@link dev.llamakit.client.error.LlamaApiException}).
      * A stream closed by the caller before its end reports a {@link java.util.concurrent.CancellationException}.
      */
     default void onError(ChatCall call, Throwable error, Duration duration) {

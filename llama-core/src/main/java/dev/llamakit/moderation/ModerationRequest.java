@@ -1,6 +1,7 @@
-package dev.llamakit.client;
+package dev.llamakit.moderation;
 
 import dev.llamakit.chat.Message;
+import dev.llamakit.client.LlamaClient;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

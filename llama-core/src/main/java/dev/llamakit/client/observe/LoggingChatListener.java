@@ -1,5 +1,7 @@
-package dev.llamakit.client;
+package dev.llamakit.client.observe;
 
+import dev.llamakit.client.ChatResponse;
+import dev.llamakit.client.error.LlamaApiException;
 import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.moderation;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
 
 /** The request was malformed or rejected (400). */
 public class BadRequestException extends LlamaApiException {

@@ -1,4 +1,6 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
+
+import dev.llamakit.client.ChatResponse;
 
 /**
  * A stream was closed (for example from another thread, when the user pressed Ctrl-C) before it ended; iterating

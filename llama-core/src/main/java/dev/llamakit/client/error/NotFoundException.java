@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
 
 /** The path or the model does not exist (404). */
 public class NotFoundException extends LlamaApiException {

@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
 
 /**
  * The server reported an error inside a stream that had started with status 200: a bare JSON error line

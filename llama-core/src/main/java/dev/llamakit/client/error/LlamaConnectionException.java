@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
 
 /** The server could not be reached, or the connection broke before a complete response arrived. */
 public class LlamaConnectionException extends LlamaException {

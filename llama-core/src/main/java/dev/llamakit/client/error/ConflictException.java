@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
 
 /** The request conflicts with the server's state (409); retried by default. */
 public class ConflictException extends LlamaApiException {

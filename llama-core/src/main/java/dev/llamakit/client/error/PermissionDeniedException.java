@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
 
 /** The API key may not do this (403). */
 public class PermissionDeniedException extends LlamaApiException {

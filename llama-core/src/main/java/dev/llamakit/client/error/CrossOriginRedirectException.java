@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
 
 import java.net.URI;
 

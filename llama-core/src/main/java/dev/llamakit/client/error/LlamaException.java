@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
 
 /** The root of every llamakit failure. Unchecked. Messages never contain the API key. */
 public class LlamaException extends RuntimeException {

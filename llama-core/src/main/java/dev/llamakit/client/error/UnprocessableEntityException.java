@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
 
 /** The request was well-formed but invalid (422). */
 public class UnprocessableEntityException extends LlamaApiException {

@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
 
 /** The API key is missing or invalid (401). */
 public class AuthenticationException extends LlamaApiException {

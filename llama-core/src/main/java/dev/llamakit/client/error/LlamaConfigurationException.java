@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
 
 /** The client is not configured for the call, for example no API key for the Llama dialect. */
 public class LlamaConfigurationException extends LlamaException {

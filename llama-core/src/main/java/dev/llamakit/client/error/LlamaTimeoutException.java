@@ -1,4 +1,4 @@
-package dev.llamakit.client;
+package dev.llamakit.client.error;
 
 /** An attempt did not complete within its timeout (connect or request). Retried by default. */
 public class LlamaTimeoutException extends LlamaConnectionException {
