@@ -3,7 +3,6 @@ package dev.llamakit.retrieval;
 import dev.llamakit.internal.spi.ProviderRegistry;
 import dev.llamakit.spi.ProviderOptions;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -30,9 +29,6 @@ public final class Retrievers {
 
     /** Creates the named retriever; fails on an unknown name or option with the lists of what exists. */
     public static Retriever create(String name, ProviderOptions options) {
-        Objects.requireNonNull(options, "options");
-        RetrieverProvider provider = REGISTRY.provider(name);
-        options.requireOnly(name, provider.optionKeys());
-        return provider.create(options);
+        return REGISTRY.create(name, options);
     }
 }
