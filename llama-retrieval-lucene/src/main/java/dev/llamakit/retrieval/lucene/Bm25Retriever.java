@@ -1,5 +1,6 @@
 package dev.llamakit.retrieval.lucene;
 
+import dev.llamakit.documents.IndexCommits;
 import dev.llamakit.retrieval.Chunker;
 import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.RetrievalQuery;

@@ -1,13 +1,12 @@
-package dev.llamakit.retrieval.lucene.load;
+package dev.llamakit.documents;
 
+import dev.llamakit.documents.FolderLoader.Candidate;
+import dev.llamakit.documents.FolderLoader.IdClaims;
+import dev.llamakit.documents.FolderLoader.Outcome;
+import dev.llamakit.documents.LoadReport.SkippedFile;
+import dev.llamakit.documents.LoadReport.SkippedLine;
 import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.Retriever;
-import dev.llamakit.retrieval.lucene.IndexCommits;
-import dev.llamakit.retrieval.lucene.load.FolderLoader.Candidate;
-import dev.llamakit.retrieval.lucene.load.FolderLoader.IdClaims;
-import dev.llamakit.retrieval.lucene.load.FolderLoader.Outcome;
-import dev.llamakit.retrieval.lucene.load.LoadReport.SkippedFile;
-import dev.llamakit.retrieval.lucene.load.LoadReport.SkippedLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
