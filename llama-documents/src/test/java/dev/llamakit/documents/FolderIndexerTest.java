@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.Document;
+import dev.llamakit.retrieval.IndexText;
 import dev.llamakit.retrieval.RetrievalQuery;
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.Retriever;
@@ -374,7 +375,7 @@ class FolderIndexerTest {
             List<Document> hits = new ArrayList<>();
             java.util.Map<String, Long> scores = new java.util.HashMap<>();
             for (Document d : documents.values()) {
-                String text = (d.title() + "\n" + d.text()).toLowerCase(java.util.Locale.ROOT);
+                String text = IndexText.of(Chunk.whole(d)).toLowerCase(java.util.Locale.ROOT);
                 long score = words.stream().filter(w -> !w.isEmpty() && text.contains(w)).count();
                 if (score > 0) {
                     hits.add(d);
