@@ -11,6 +11,8 @@ module dev.llamakit.core {
 
     exports dev.llamakit.chat;
     exports dev.llamakit.client;
+    exports dev.llamakit.client.error;
+    exports dev.llamakit.client.observe;
     exports dev.llamakit.embed;
     exports dev.llamakit.memory;
     exports dev.llamakit.moderation;

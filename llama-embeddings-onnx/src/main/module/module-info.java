@@ -2,6 +2,7 @@
  * llamakit's in-process embedders on ONNX Runtime: the models that ship in jars ({@code all-minilm-l6-v2-q},
  * {@code bge-small-en-v1.5-q}) and any ONNX sentence-embedding model on disk ({@code onnx}).
  */
+@SuppressWarnings("requires-automatic") // onnxruntime and DJL publish automatic module names only
 module dev.llamakit.embed.onnx {
     requires transitive dev.llamakit.core;
     requires com.microsoft.onnxruntime;

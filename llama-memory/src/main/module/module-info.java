@@ -8,7 +8,11 @@ module dev.llamakit.memory {
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
 
+    // dev.llamakit.memory.relevance (units, postings and token counts kept per conversation) is shared by the
+    // strategies and not exported
+
     exports dev.llamakit.memory.hierarchical;
+    exports dev.llamakit.memory.running;
     exports dev.llamakit.memory.selective;
     exports dev.llamakit.memory.store;
     exports dev.llamakit.memory.summary;

@@ -4,16 +4,13 @@
  */
 module dev.llamakit.retrieval.lucene {
     requires transitive dev.llamakit.core;
-    requires com.fasterxml.jackson.databind;
+    requires transitive dev.llamakit.documents;
     requires org.apache.lucene.core;
     requires org.apache.lucene.analysis.common;
     requires org.apache.lucene.highlighter;
-    requires org.commonmark;
-    requires org.jsoup;
     requires org.slf4j;
 
     exports dev.llamakit.retrieval.lucene;
-    exports dev.llamakit.retrieval.lucene.load;
 
     provides dev.llamakit.retrieval.RetrieverProvider with dev.llamakit.retrieval.lucene.KeywordRetrieverProvider,
             dev.llamakit.retrieval.lucene.Bm25RetrieverProvider,

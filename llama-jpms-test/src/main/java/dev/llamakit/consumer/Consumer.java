@@ -5,6 +5,9 @@ import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.ChatStream;
 import dev.llamakit.client.LlamaClient;
+import dev.llamakit.documents.FolderIndexer;
+import dev.llamakit.documents.FolderLoader;
+import dev.llamakit.documents.IndexReport;
 import dev.llamakit.embed.Embedder;
 import dev.llamakit.embed.Embedders;
 import dev.llamakit.memory.Conversation;
@@ -119,6 +122,13 @@ public final class Consumer {
         List<RetrievedChunk> hits = bm25.retrieve("how are 429 responses retried", 1);
         check(!hits.isEmpty() && hits.get(0).chunk().documentId().equals("a"), "bm25: " + hits);
         bm25.close();
+
+        Path folder = Files.createTempDirectory("llamakit-consumer-docs");
+        Files.writeString(folder.resolve("guide.md"), "# Retries\n\nThe client waits and retries a 429.\n");
+        try (Retriever indexed = Retrievers.create("bm25", Map.of())) {
+            IndexReport report = FolderIndexer.of(indexed, FolderLoader.of(folder)).index();
+            check(report.documentsUpserted() == 1 && indexed.count() == 1, "FolderIndexer (llama-documents): " + report);
+        }
 
         Embedder embedder = Embedders.create("all-minilm-l6-v2-q", Map.of());
         check(embedder.embed(List.of("a sentence")).get(0).length == embedder.dimensions(),

@@ -1,11 +1,11 @@
 package dev.llamakit.apps.cli;
 
-import dev.llamakit.retrieval.Retriever;
-import dev.llamakit.retrieval.lucene.load.FolderIndexer;
-import dev.llamakit.retrieval.lucene.load.FolderLoader;
-import dev.llamakit.retrieval.lucene.load.IndexReport;
-import dev.llamakit.retrieval.lucene.load.LoadReport.SkippedFile;
-import dev.llamakit.retrieval.lucene.load.LoadReport.SkippedLine;
+import dev.llamakit.documents.FolderIndexer;
+import dev.llamakit.documents.FolderLoader;
+import dev.llamakit.documents.IndexCommits;
+import dev.llamakit.documents.IndexReport;
+import dev.llamakit.documents.LoadReport.SkippedFile;
+import dev.llamakit.documents.LoadReport.SkippedLine;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -20,8 +20,8 @@ import picocli.CommandLine.Mixin;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.llamakit.embed.Embedder;
 import dev.llamakit.embed.EmbeddingProgress;
+import dev.llamakit.retrieval.Retriever;
 import dev.llamakit.retrieval.lucene.IndexCheck;
-import dev.llamakit.retrieval.lucene.IndexCommits;
 import dev.llamakit.retrieval.lucene.IndexNotWritableException;
 import dev.llamakit.retrieval.lucene.IndexUnreadableException;
 import java.time.Duration;

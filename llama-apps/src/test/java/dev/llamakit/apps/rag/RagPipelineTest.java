@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llamakit.client.LlamaClient;
+import dev.llamakit.documents.FolderLoader;
 import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.Retriever;
+import dev.llamakit.retrieval.Retrievers;
 import dev.llamakit.retrieval.rerank.Reranker;
 import dev.llamakit.retrieval.rerank.Rerankers;
 import dev.llamakit.spi.ProviderOptions;
-import dev.llamakit.retrieval.Retrievers;
-import dev.llamakit.retrieval.lucene.load.FolderLoader;
 import dev.llamakit.testkit.LlamaTestServer;
 import dev.llamakit.testkit.LlamaTestServerExtension;
 import dev.llamakit.testkit.ScriptedReply;

@@ -1,5 +1,6 @@
 package dev.llamakit.retrieval.rerank;
 
+import dev.llamakit.retrieval.IndexText;
 import dev.llamakit.retrieval.RetrievedChunk;
 
 import java.util.ArrayList;
@@ -28,9 +29,8 @@ final class RerankSupport {
         return List.copyOf(out);
     }
 
-    /** The text a reranker judges: the title, then the chunk text. */
+    /** The text a reranker judges: the chunk's {@link IndexText#of index text}, its title then its text. */
     static String passage(RetrievedChunk hit) {
-        String title = hit.chunk().title();
-        return title.isBlank() ? hit.chunk().text() : title + "\n" + hit.chunk().text();
+        return IndexText.of(hit.chunk());
     }
 }

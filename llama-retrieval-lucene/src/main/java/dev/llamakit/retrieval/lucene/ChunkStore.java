@@ -1,9 +1,11 @@
 package dev.llamakit.retrieval.lucene;
 
 import dev.llamakit.client.error.LlamaException;
+import dev.llamakit.documents.IndexCommits;
 import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.Chunker;
 import dev.llamakit.retrieval.Document;
+import dev.llamakit.retrieval.IndexText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -309,8 +311,7 @@ final class ChunkStore {
             new TreeMap<>(chunk.metadata()).forEach((k, v) ->
                     fieldsOfChunk.add(new StringField(META_PREFIX + k, v, Field.Store.YES)));
             if (fields == Bm25Retriever.FieldLayout.FLAT) {
-                fieldsOfChunk.add(new TextField(Bm25Retriever.CONTENTS_FIELD, chunk.title() + "\n" + chunk.text(),
-                        Field.Store.NO));
+                fieldsOfChunk.add(new TextField(Bm25Retriever.CONTENTS_FIELD, IndexText.of(chunk), Field.Store.NO));
             } else {
                 fieldsOfChunk.add(new TextField(Bm25Retriever.CONTENTS_FIELD, chunk.text(), Field.Store.NO));
                 fieldsOfChunk.add(new TextField(Bm25Retriever.TITLE_FIELD, chunk.title(), Field.Store.NO));

@@ -3,6 +3,7 @@ package dev.llamakit.retrieval.lucene;
 import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.Chunker;
 import dev.llamakit.retrieval.Document;
+import dev.llamakit.retrieval.IndexText;
 import dev.llamakit.retrieval.RetrievalQuery;
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.Retriever;
@@ -42,9 +43,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *       a keyword) and repeated keywords are kept: a query with {@code paris} twice counts it twice.</li>
  *   <li><b>Score</b>: the number of keywords that occur <em>as a substring</em> of the lower-cased matched text,
  *       each keyword (occurrence in the query) counting 1 however often it occurs in the text; so {@code is}
- *       matches {@code "this"}. The matched text is {@code title + "\n" + text} of the chunk (just the text when
- *       the title is empty: the seed's documents are bare strings; a keyword never holds a line break, so the
- *       separator only keeps a keyword from spanning title and text).</li>
+ *       matches {@code "this"}. The matched text is the chunk's {@link IndexText#of(Chunk) index text},
+ *       {@code title + "\n" + text} (just the text when the title is blank: the seed's documents are bare strings; a
+ *       keyword never holds whitespace, so the separator only keeps a keyword from spanning title and text).</li>
  *   <li><b>Zero scores</b> are not returned ({@code if score > 0}): a query matching nothing, an empty or
  *       whitespace query included, returns an empty list.</li>
  *   <li><b>Order</b>: by score, highest first; equal scores keep insertion order, as Python's stable sort does:
@@ -142,11 +143,6 @@ public final class KeywordRetriever implements Retriever {
         return score;
     }
 
-    /** The text a chunk is matched on: {@code title + "\n" + text}, or the text when there is no title. */
-    static String matchedText(Chunk chunk) {
-        return chunk.title().isEmpty() ? chunk.text() : chunk.title() + "\n" + chunk.text();
-    }
-
     @Override
     public List<RetrievedChunk> retrieve(RetrievalQuery query) {
         Objects.requireNonNull(query, "query");
@@ -210,7 +206,7 @@ public final class KeywordRetriever implements Retriever {
             List<Chunk> chunks = List.copyOf(chunker.chunk(d));
             String[] lowered = new String[chunks.size()];
             for (int i = 0; i < lowered.length; i++) {
-                lowered[i] = matchedText(chunks.get(i)).toLowerCase(Locale.ROOT);
+                lowered[i] = IndexText.of(chunks.get(i)).toLowerCase(Locale.ROOT);
             }
             prepared.put(d.id(), new Entry(d.metadata(), chunks, lowered));
         }

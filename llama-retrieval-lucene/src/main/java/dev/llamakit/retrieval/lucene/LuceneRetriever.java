@@ -1,5 +1,6 @@
 package dev.llamakit.retrieval.lucene;
 
+import dev.llamakit.documents.IndexCommits;
 import dev.llamakit.embed.EmbeddingProgress;
 import dev.llamakit.embed.Embedder;
 import dev.llamakit.retrieval.Chunker;

@@ -3,11 +3,10 @@ package dev.llamakit.retrieval.lucene;
 import dev.llamakit.embed.EmbeddingProgress;
 import dev.llamakit.embed.Embedder;
 import dev.llamakit.retrieval.Chunk;
+import dev.llamakit.retrieval.IndexText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -177,29 +176,6 @@ final class VectorIndexer implements AutoCloseable {
         return embedder;
     }
 
-    /** What the embedder sees of a chunk: its title (when there is one), a newline, and its text. */
-    static String embeddingText(Chunk chunk) {
-        return chunk.title().isBlank() ? chunk.text() : chunk.title() + "\n" + chunk.text();
-    }
-
-    /** The key of an embedded text: SHA-256 over its UTF-16 code units (exact even for unpaired surrogates). */
-    static String keyOf(String text) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-        byte[] pair = new byte[2];
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            pair[0] = (byte) (c >>> 8);
-            pair[1] = (byte) c;
-            sha.update(pair);
-        }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha.digest());
-    }
-
     /**
      * The vector of every chunk (absent when the embedder gave a zero vector): reused from the index where a chunk
      * with the same text has one, embedded otherwise.
@@ -208,8 +184,8 @@ final class VectorIndexer implements AutoCloseable {
         Map<String, String> texts = new LinkedHashMap<>(); // key -> text, in first-seen order
         Map<Chunk, String> keys = new IdentityHashMap<>();
         for (Chunk chunk : chunks) {
-            String text = embeddingText(chunk);
-            String key = keyOf(text);
+            String text = IndexText.of(chunk);
+            String key = IndexText.hash(text);
             keys.put(chunk, key);
             texts.putIfAbsent(key, text);
         }
@@ -252,7 +228,7 @@ final class VectorIndexer implements AutoCloseable {
     void addFields(Chunk chunk, float[] vector, List<IndexableField> fields) {
         if (vector != null) {
             fields.add(new KnnFloatVectorField(VECTOR_FIELD, vector, SIMILARITY));
-            fields.add(new StringField(VECTOR_KEY, keyOf(embeddingText(chunk)), Field.Store.NO));
+            fields.add(new StringField(VECTOR_KEY, IndexText.hash(IndexText.of(chunk)), Field.Store.NO));
         }
     }
 

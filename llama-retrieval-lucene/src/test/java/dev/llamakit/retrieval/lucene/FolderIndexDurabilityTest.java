@@ -2,13 +2,13 @@ package dev.llamakit.retrieval.lucene;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llamakit.documents.FolderIndexer;
+import dev.llamakit.documents.FolderLoader;
+import dev.llamakit.documents.IndexReport;
 import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.RetrievalQuery;
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.Retriever;
-import dev.llamakit.retrieval.lucene.load.FolderIndexer;
-import dev.llamakit.retrieval.lucene.load.FolderLoader;
-import dev.llamakit.retrieval.lucene.load.IndexReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package dev.llamakit.retrieval.lucene;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.llamakit.retrieval.lucene.load.FolderIndexer;
-import dev.llamakit.retrieval.lucene.load.FolderLoader;
-import dev.llamakit.retrieval.lucene.load.IndexReport;
+import dev.llamakit.documents.FolderIndexer;
+import dev.llamakit.documents.FolderLoader;
+import dev.llamakit.documents.IndexReport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

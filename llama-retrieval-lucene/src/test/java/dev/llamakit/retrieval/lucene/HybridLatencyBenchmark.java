@@ -10,6 +10,7 @@ import dev.llamakit.retrieval.Retrievers;
 import dev.llamakit.retrieval.eval.BeirDataset;
 import dev.llamakit.retrieval.eval.RetrievalEvaluator;
 import dev.llamakit.spi.ProviderOptions;
+import dev.llamakit.tck.BeirData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

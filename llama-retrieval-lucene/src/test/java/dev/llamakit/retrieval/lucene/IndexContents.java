@@ -1,7 +1,7 @@
 package dev.llamakit.retrieval.lucene;
 
+import dev.llamakit.documents.FolderLoader;
 import dev.llamakit.retrieval.Document;
-import dev.llamakit.retrieval.lucene.load.FolderLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import dev.llamakit.retrieval.eval.EvaluationReport;
 import dev.llamakit.retrieval.eval.QueryResult;
 import dev.llamakit.retrieval.eval.RetrievalEvaluator;
 import dev.llamakit.retrieval.eval.TieBreak;
+import dev.llamakit.tck.BeirData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,6 +11,7 @@ import dev.llamakit.retrieval.eval.BeirDataset;
 import dev.llamakit.retrieval.eval.EvaluationReport;
 import dev.llamakit.retrieval.eval.RetrievalEvaluator;
 import dev.llamakit.spi.ProviderOptions;
+import dev.llamakit.tck.BeirData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,13 +1,14 @@
 package dev.llamakit.retrieval.lucene;
 
-import dev.llamakit.embed.EmbeddingProgress;
+import dev.llamakit.embed.Embedder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.llamakit.embed.Embedder;
+import dev.llamakit.embed.EmbeddingProgress;
 import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.Document;
+import dev.llamakit.retrieval.IndexText;
 import dev.llamakit.retrieval.RetrievalQuery;
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.Retriever;
@@ -216,7 +217,7 @@ class VectorRetrieverTest {
             assertThat(snapshot(r.retrieve("bamboo temples lagoon", 10))).isEqualTo(before);
             r.upsert(SampleCorpus.documents());
             assertThat(second.texts).as("only the deleted document is embedded again (and the probe, on open)")
-                    .containsExactly(VectorIndexer.PROBE_TEXT, VectorIndexer.embeddingText(Chunk.whole(
+                    .containsExactly(VectorIndexer.PROBE_TEXT, IndexText.of(Chunk.whole(
                             SampleCorpus.document("cities-02"))));
         }
         // the same folder through the registry, and through hybrid: one index for both

@@ -8,6 +8,7 @@ import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.chunk.SentenceChunker;
 import dev.llamakit.retrieval.eval.BeirDataset;
+import dev.llamakit.tck.BeirData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

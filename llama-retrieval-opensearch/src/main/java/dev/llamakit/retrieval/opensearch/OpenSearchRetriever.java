@@ -8,6 +8,7 @@ import dev.llamakit.embed.Embedder;
 import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.Chunker;
 import dev.llamakit.retrieval.Document;
+import dev.llamakit.retrieval.IndexText;
 import dev.llamakit.retrieval.RetrievalQuery;
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.Retriever;
@@ -521,8 +522,8 @@ public final class OpenSearchRetriever implements Retriever {
         Map<String, String> texts = new LinkedHashMap<>(); // hash -> text, in first-seen order
         List<String> hashes = new ArrayList<>(chunks.size());
         for (Chunk c : chunks) {
-            String text = embeddingText(c);
-            String hash = TextHash.of(text);
+            String text = IndexText.of(c);
+            String hash = IndexText.hash(text);
             hashes.add(hash);
             texts.putIfAbsent(hash, text);
         }
@@ -574,11 +575,6 @@ public final class OpenSearchRetriever implements Retriever {
         return found;
     }
 
-    /** What is embedded for a chunk: its title and text. */
-    static String embeddingText(Chunk c) {
-        return c.title().isBlank() ? c.text() : c.title() + "\n" + c.text();
-    }
-
     private float[] checkVector(float[] v, String what) {
         if (v == null || v.length != embedder.dimensions()) {
             throw new IllegalStateException("embedder '" + embedder.name() + "' returned a vector of "
@@ -621,7 +617,7 @@ public final class OpenSearchRetriever implements Retriever {
             for (float f : vector) {
                 array.add(f);
             }
-            s.put(IndexSchema.TEXT_HASH, TextHash.of(embeddingText(c)));
+            s.put(IndexSchema.TEXT_HASH, IndexText.hash(IndexText.of(c)));
         }
         return s;
     }

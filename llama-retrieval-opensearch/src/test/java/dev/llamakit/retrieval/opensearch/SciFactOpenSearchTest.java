@@ -9,6 +9,7 @@ import dev.llamakit.retrieval.Retrievers;
 import dev.llamakit.retrieval.eval.BeirDataset;
 import dev.llamakit.retrieval.eval.EvaluationReport;
 import dev.llamakit.retrieval.eval.RetrievalEvaluator;
+import dev.llamakit.tck.BeirData;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;

@@ -10,6 +10,7 @@ import dev.llamakit.embed.Embedder;
 import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.Chunker;
 import dev.llamakit.retrieval.Document;
+import dev.llamakit.retrieval.IndexText;
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.Retriever;
 import dev.llamakit.retrieval.chunk.SentenceChunker;
@@ -236,7 +237,7 @@ class WriteConvergenceTest {
             Document edited = long01.toBuilder().text(long01.text() + " One more sentence names newmark0009.").build();
             List<Chunk> editedChunks = SENTENCES.chunk(edited);
             long changed = editedChunks.stream().filter(c -> chunks.stream().noneMatch(o ->
-                    OpenSearchRetriever.embeddingText(o).equals(OpenSearchRetriever.embeddingText(c)))).count();
+                    IndexText.of(o).equals(IndexText.of(c)))).count();
             assertThat(changed).as("chunks the edit changed").isBetween(1L, 2L);
             counting.texts.set(0);
             r.upsert(List.of(edited));
@@ -249,11 +250,11 @@ class WriteConvergenceTest {
 
             // a reused vector is the vector of its text: the nearest chunk to a chunk's own text is that chunk
             Chunk first = editedChunks.get(0);
-            List<RetrievedChunk> hits = r.retrieve(OpenSearchRetriever.embeddingText(first), 1);
+            List<RetrievedChunk> hits = r.retrieve(IndexText.of(first), 1);
             assertThat(hits).extracting(h -> h.chunk().id()).containsExactly(first.id());
             JsonNode stored = Json.parseOrNull(TestHttp.send(node.url(), "GET", "/" + index + "/_doc/"
                     + java.net.URLEncoder.encode(first.id(), java.nio.charset.StandardCharsets.UTF_8), null).body());
-            float[] expected = new TestEmbedders.Hashing().embed(List.of(OpenSearchRetriever.embeddingText(first))).get(0);
+            float[] expected = new TestEmbedders.Hashing().embed(List.of(IndexText.of(first))).get(0);
             JsonNode vector = stored.path("_source").path("embedding");
             assertThat(vector.size()).isEqualTo(expected.length);
             for (int i = 0; i < expected.length; i++) {

@@ -1,12 +1,12 @@
-package dev.llamakit.retrieval.lucene;
+package dev.llamakit.documents;
 
 import java.util.Map;
 
 /**
- * The commits of a Lucene retriever, for a caller that keeps its own state with the documents (the
- * {@linkplain dev.llamakit.retrieval.lucene.load.FolderIndexer folder indexer}'s manifest). Values given to
- * {@link #commit(Map)} are written by the same atomic Lucene commit as the documents, so after a crash or power loss
- * the index holds the documents and the values of one and the same moment: they cannot disagree.
+ * The commits of an index that stores values with its documents, for a caller that keeps its own state there (the
+ * {@linkplain FolderIndexer folder indexer}'s manifest). The Lucene retrievers implement it. Values given to
+ * {@link #commit(Map)} are written by the same atomic commit as the documents, so after a crash or power loss the
+ * index holds the documents and the values of one and the same moment: they cannot disagree.
  *
  * <p>By default every upsert and delete is committed on return. With {@link #deferCommits(boolean)} writes are
  * visible to searches but committed only by {@link #commit(Map)}; closing the retriever then drops (rolls back) what
@@ -26,7 +26,8 @@ public interface IndexCommits {
     /**
      * Commits every write so far together with {@code values} (a {@code null} value removes its key), atomically.
      *
-     * @throws IndexNotWritableException when the folder cannot be written
+     * @throws RuntimeException when the index cannot be written (the Lucene retrievers throw their
+     *                          {@code IndexNotWritableException})
      */
     void commit(Map<String, String> values);
 }

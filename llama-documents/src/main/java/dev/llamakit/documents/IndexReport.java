@@ -1,7 +1,7 @@
-package dev.llamakit.retrieval.lucene.load;
+package dev.llamakit.documents;
 
-import dev.llamakit.retrieval.lucene.load.LoadReport.SkippedFile;
-import dev.llamakit.retrieval.lucene.load.LoadReport.SkippedLine;
+import dev.llamakit.documents.LoadReport.SkippedFile;
+import dev.llamakit.documents.LoadReport.SkippedLine;
 import java.util.List;
 
 /**

@@ -1,13 +1,12 @@
-package dev.llamakit.retrieval.lucene.load;
+package dev.llamakit.documents;
 
+import dev.llamakit.documents.FolderLoader.Candidate;
+import dev.llamakit.documents.FolderLoader.IdClaims;
+import dev.llamakit.documents.FolderLoader.Outcome;
+import dev.llamakit.documents.LoadReport.SkippedFile;
+import dev.llamakit.documents.LoadReport.SkippedLine;
 import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.Retriever;
-import dev.llamakit.retrieval.lucene.IndexCommits;
-import dev.llamakit.retrieval.lucene.load.FolderLoader.Candidate;
-import dev.llamakit.retrieval.lucene.load.FolderLoader.IdClaims;
-import dev.llamakit.retrieval.lucene.load.FolderLoader.Outcome;
-import dev.llamakit.retrieval.lucene.load.LoadReport.SkippedFile;
-import dev.llamakit.retrieval.lucene.load.LoadReport.SkippedLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -56,14 +55,14 @@ import org.slf4j.LoggerFactory;
  * reported as skipped lines (or files) and remembered, so that when the owner lets go of the id the next copy takes
  * it over.
  *
- * <p><b>Where the manifest lives.</b> With a Lucene retriever ({@link IndexCommits}) the manifest is part of the
- * index: it is written by the same atomic Lucene commit as the documents, so the two agree by construction, a copy
- * of the index folder carries its own manifest, and a crash or power loss leaves both as of one commit. Writes are
- * committed every {@link Builder#checkpointEvery(Duration)} and at the end; an interrupted run loses at most the work
- * since the last commit, and the next run resumes from there (files left partly written are read again): a batch is
- * written early when a commit is due. A manifest
- * file given for such a retriever is an old layout: it is taken over once (every file is read again, its documents
- * are the ones to delete if gone) and removed with its lock file. Any other retriever keeps the manifest in a file
+ * <p><b>Where the manifest lives.</b> With a retriever implementing {@link IndexCommits} (the Lucene ones) the
+ * manifest is part of the index: it is written by the same atomic commit as the documents, so the two agree by
+ * construction, a copy of the index folder carries its own manifest, and a crash or power loss leaves both as of
+ * one commit. Writes are committed every {@link Builder#checkpointEvery(Duration)} and at the end; an interrupted
+ * run loses at most the work since the last commit, and the next run resumes from there (files left partly written
+ * are read again): a batch is written early when a commit is due. A manifest file given for such a retriever is an
+ * old layout: it is taken over once (every file is read again, its documents are the ones to delete if gone) and
+ * removed with its lock file. Any other retriever keeps the manifest in a file
  * ({@link Builder#manifest(Path)}), rewritten atomically before each batch of upserts (it names the files being
  * written as pending) and after the run; one process at a time holds the OS lock on {@code <manifest>.lock}, which
  * records its process id. When such a retriever holds fewer documents than the manifest records (an in-memory

@@ -1,4 +1,4 @@
-package dev.llamakit.retrieval.lucene.load;
+package dev.llamakit.documents;
 
 import dev.llamakit.retrieval.Document;
 import java.nio.file.Path;

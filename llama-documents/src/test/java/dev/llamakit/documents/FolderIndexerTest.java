@@ -1,15 +1,16 @@
-package dev.llamakit.retrieval.lucene.load;
+package dev.llamakit.documents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.Document;
+import dev.llamakit.retrieval.IndexText;
 import dev.llamakit.retrieval.RetrievalQuery;
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.Retriever;
-import dev.llamakit.retrieval.lucene.KeywordRetriever;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -91,7 +92,7 @@ class FolderIndexerTest {
     @BeforeEach
     void setUp() {
         manifest = state.resolve("index.manifest.json");
-        retriever = new CountingRetriever(KeywordRetriever.create());
+        retriever = new CountingRetriever(new MapRetriever());
     }
 
     Path write(String rel, String text) throws IOException {
@@ -274,7 +275,7 @@ class FolderIndexerTest {
     void aFreshRetrieverWithAnOldManifestIsRebuilt() throws Exception {
         seed();
         indexer().index();
-        CountingRetriever fresh = new CountingRetriever(KeywordRetriever.create());
+        CountingRetriever fresh = new CountingRetriever(new MapRetriever());
         IndexReport r = FolderIndexer.of(fresh, FolderLoader.of(root), manifest).index();
         assertThat(r.rebuilt()).isTrue();
         assertThat(r.added()).isEqualTo(5);
@@ -355,9 +356,13 @@ class FolderIndexerTest {
 
     // ------------------------------------------------------------------ who owns an id (issue 13, item 5)
 
-    /** A model of an index: id → title and text, as upserts and deletes leave it. */
+    /**
+     * A model of an index: id → title and text, as upserts and deletes leave it. A search finds the documents whose
+     * lower-cased title or text contains a word of the query (split on whitespace), most words first.
+     */
     static final class MapRetriever implements Retriever {
         final java.util.Map<String, String> docs = new java.util.TreeMap<>();
+        private final java.util.Map<String, Document> documents = new java.util.TreeMap<>();
 
         @Override
         public String name() {
@@ -365,22 +370,44 @@ class FolderIndexerTest {
         }
 
         @Override
-        public List<RetrievedChunk> retrieve(RetrievalQuery query) {
-            return List.of();
+        public synchronized List<RetrievedChunk> retrieve(RetrievalQuery query) {
+            List<String> words = List.of(query.text().toLowerCase(java.util.Locale.ROOT).trim().split("\\s+"));
+            List<Document> hits = new ArrayList<>();
+            java.util.Map<String, Long> scores = new java.util.HashMap<>();
+            for (Document d : documents.values()) {
+                String text = IndexText.of(Chunk.whole(d)).toLowerCase(java.util.Locale.ROOT);
+                long score = words.stream().filter(w -> !w.isEmpty() && text.contains(w)).count();
+                if (score > 0) {
+                    hits.add(d);
+                    scores.put(d.id(), score);
+                }
+            }
+            hits.sort(java.util.Comparator.comparing((Document d) -> -scores.get(d.id())));
+            List<RetrievedChunk> out = new ArrayList<>();
+            for (Document d : hits.subList(0, Math.min(hits.size(), query.topK()))) {
+                out.add(new RetrievedChunk(Chunk.whole(d), scores.get(d.id()), out.size() + 1, name(), null));
+            }
+            return out;
         }
 
         @Override
         public synchronized void upsert(Collection<Document> documents) {
-            documents.forEach(d -> docs.put(d.id(), d.title() + "|" + d.text()));
+            documents.forEach(d -> {
+                this.documents.put(d.id(), d);
+                docs.put(d.id(), d.title() + "|" + d.text());
+            });
         }
 
         @Override
         public synchronized void delete(Collection<String> documentIds) {
-            documentIds.forEach(docs::remove);
+            documentIds.forEach(id -> {
+                documents.remove(id);
+                docs.remove(id);
+            });
         }
 
         @Override
-        public long count() {
+        public synchronized long count() {
             return docs.size();
         }
 

@@ -1,4 +1,4 @@
-package dev.llamakit.retrieval.lucene.load;
+package dev.llamakit.documents;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

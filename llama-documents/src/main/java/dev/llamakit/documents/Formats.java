@@ -1,4 +1,4 @@
-package dev.llamakit.retrieval.lucene.load;
+package dev.llamakit.documents;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

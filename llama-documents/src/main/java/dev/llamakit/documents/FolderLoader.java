@@ -1,16 +1,16 @@
-package dev.llamakit.retrieval.lucene.load;
+package dev.llamakit.documents;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llamakit.documents.Formats.BinaryContentException;
+import dev.llamakit.documents.Formats.Extracted;
+import dev.llamakit.documents.Formats.Format;
+import dev.llamakit.documents.LoadReport.LoadedFile;
+import dev.llamakit.documents.LoadReport.SkippedFile;
+import dev.llamakit.documents.LoadReport.SkippedLine;
 import dev.llamakit.retrieval.Document;
-import dev.llamakit.retrieval.lucene.load.Formats.BinaryContentException;
-import dev.llamakit.retrieval.lucene.load.Formats.Extracted;
-import dev.llamakit.retrieval.lucene.load.Formats.Format;
-import dev.llamakit.retrieval.lucene.load.LoadReport.LoadedFile;
-import dev.llamakit.retrieval.lucene.load.LoadReport.SkippedFile;
-import dev.llamakit.retrieval.lucene.load.LoadReport.SkippedLine;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

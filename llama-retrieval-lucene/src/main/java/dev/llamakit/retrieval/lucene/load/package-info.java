@@ -1,7 +1,0 @@
-/**
- * Loading documents from files: {@link dev.llamakit.retrieval.lucene.load.FolderLoader} (a folder walker with glob
- * include/exclude for {@code .txt}, Markdown, HTML and BEIR-style {@code .jsonl}/{@code .jsonl.gz}, skipping and
- * reporting what it cannot read) and {@link dev.llamakit.retrieval.lucene.load.FolderIndexer} (incremental
- * re-indexing of a folder into any {@link dev.llamakit.retrieval.Retriever}, driven by a content-hash manifest).
- */
-package dev.llamakit.retrieval.lucene.load;
