@@ -30,8 +30,10 @@ final class AskCommand extends AppCommand {
         if (q.isEmpty()) {
             throw CliException.input("the question is empty");
         }
+        // with a model, the answer is printed as it arrives (not with --json: one JSON document)
+        StreamingModel streaming = common.offline(ctx) || common.json ? null : new StreamingModel(common.client(ctx), ctx.out());
         QuestionAnswerer qa = common.offline(ctx) ? QuestionAnswerer.offline()
-                : QuestionAnswerer.withModel(common.client(ctx), common.model);
+                : QuestionAnswerer.withModel(streaming != null ? streaming : common.client(ctx), common.model);
         Answer answer = qa.answer(text, q);
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -42,7 +44,9 @@ final class AskCommand extends AppCommand {
             json.put("support", answer.support());
             printJson(json);
         } else {
-            ctx.out().println(answer.text().strip());
+            if (streaming == null || !streaming.streamed()) {
+                ctx.out().println(answer.text().strip());
+            }
             if (answer.offline()) {
                 ctx.out().println();
                 ctx.out().println(OFFLINE_NOTE);

@@ -19,14 +19,20 @@ import dev.llamakit.memory.MemoryStrategies;
 import dev.llamakit.memory.MemoryStrategy;
 import dev.llamakit.memory.TranscriptEntry;
 import dev.llamakit.spi.ProviderOptions;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.Function;
+import dev.llamakit.apps.cli.repl.HistoryFile;
+import dev.llamakit.apps.cli.repl.PlainInput;
+import dev.llamakit.apps.cli.repl.ReplInput;
+import dev.llamakit.apps.cli.repl.SlashCommand;
+import dev.llamakit.apps.cli.repl.TerminalInput;
+import org.jline.terminal.Terminal;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,18 +44,26 @@ import picocli.CommandLine.Option;
 
 /** {@code llama chat}: a streaming REPL with memory, sessions and slash commands. */
 @Command(name = "chat", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
-        description = {"Chat with a model, streaming the answers. Reads lines from standard input.",
-                "Slash commands: /help /reset /memory /history /save /exit. Ctrl-C cancels the current answer."})
+        description = {"Chat with a model, streaming the answers.",
+                "On a terminal: line editing, history across sessions (in $XDG_STATE_HOME/llamakit/history), Ctrl-R "
+                        + "searches it, a line ending with \\ continues on the next, Tab completes the / commands.",
+                "Otherwise reads lines from standard input. Slash commands: /help /reset /model /system /memory "
+                        + "/history /save /exit. Ctrl-C cancels the current answer, Ctrl-D quits."})
 final class ChatCommand extends AppCommand {
 
-    static final String HELP = String.join("\n",
-            "/help            this list",
-            "/reset           start a new, empty conversation (a session's file keeps the old one)",
-            "/memory          the memory strategy and what it sent last turn",
-            "/history         the whole conversation so far",
-            "/save [FILE]     write the conversation to FILE as Markdown (sessions are saved after every turn anyway)",
-            "/exit            quit (also Ctrl-D)",
-            "Ctrl-C while an answer streams cancels that answer.");
+    /** The slash commands, for /help and Tab completion. */
+    static final List<SlashCommand> COMMANDS = List.of(
+            new SlashCommand("/help", "", "this list"),
+            new SlashCommand("/reset", "", "start a new, empty conversation (a session's file keeps the old one); also /clear"),
+            new SlashCommand("/clear", "", "the same as /reset"),
+            new SlashCommand("/model", "[NAME]", "the model answering; with NAME, the model of the next turns"),
+            new SlashCommand("/system", "", "the system prompt (set it with --system)"),
+            new SlashCommand("/memory", "", "the memory strategy and what it sent last turn"),
+            new SlashCommand("/history", "", "the whole conversation so far"),
+            new SlashCommand("/save", "[FILE]", "write the conversation to FILE as Markdown (sessions are saved after every turn anyway)"),
+            new SlashCommand("/exit", "", "quit (also /quit and Ctrl-D)"));
+
+    static final String HELP = SlashCommand.help(COMMANDS);
 
     @Option(names = "--memory", paramLabel = "STRATEGY", defaultValue = "sliding-window",
             description = "sliding-window, selective-retention, summarization, hierarchical, full-history. Default: ${DEFAULT-VALUE}.")
@@ -74,7 +88,12 @@ final class ChatCommand extends AppCommand {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final ObjectMapper lines = new ObjectMapper();
 
+    /** The terminal to edit lines on, or null for plain lines; tests give a terminal on their own streams. */
+    Function<CliContext, Terminal> terminals = ctx -> ctx.terminal() && !common.json ? TerminalInput.systemTerminal() : null;
+
     private ChatModel model;
+    private volatile String currentModel;
+    private ReplInput input;
     private ConversationStore store;
     private Conversation conversation;
     private Path sessionDir;
@@ -101,13 +120,21 @@ final class ChatCommand extends AppCommand {
         } else {
             store = new InMemoryConversationStore();
         }
-        Runnable restore = () -> { };
+        currentModel = common.model;
         try {
             conversation = newConversation(session != null ? session : "chat-" + UUID.randomUUID());
-            restore = ctx.interrupts().apply(this::interrupt);
-            return repl(ctx);
+            Terminal terminal = terminals.apply(ctx);
+            input = terminal != null ? TerminalInput.open(terminal, HistoryFile.location(ctx.env(), ctx.home()), COMMANDS)
+                    : new PlainInput(ctx.in(), ctx.terminal() && !common.json ? ctx.out() : null, ctx.interrupts());
+            try (ReplInput lines = input) {
+                Runnable restore = lines.onInterrupt(this::interrupt);
+                try {
+                    return repl(ctx);
+                } finally {
+                    restore.run();
+                }
+            }
         } finally {
-            restore.run();
             store.close();
         }
     }
@@ -119,6 +146,7 @@ final class ChatCommand extends AppCommand {
         }
         MemoryStrategy strategy = MemoryStrategies.create(memory, options.build());
         return Conversation.builder(model).id(id).model(common.model).systemPrompt(systemPrompt)
+                .configureRequest(request -> request.model(currentModel))
                 .memory(strategy).store(store).build();
     }
 
@@ -128,16 +156,18 @@ final class ChatCommand extends AppCommand {
         if (stream != null) {
             cancelled.set(true);
             stream.close();
-        } else {
+        } else if (input == null || !input.interactive()) {
+            // plain input blocks in a read nothing can interrupt: quit as Ctrl-C always does
             ctx().out().println();
             ctx().out().flush();
             Runtime.getRuntime().halt(130);
         }
+        // on a terminal, Ctrl-C at the prompt is the line editor's (the line is dropped)
     }
 
-    private int repl(CliContext ctx) throws IOException {
+    private int repl(CliContext ctx) {
         PrintWriter out = ctx.out();
-        boolean prompts = ctx.terminal() && !common.json;
+        boolean prompts = input.interactive() || (ctx.terminal() && !common.json);
         if (!common.json) {
             int earlier = conversation.transcript().size();
             out.println("llama chat: model " + common.model + ", memory " + memory
@@ -145,14 +175,12 @@ final class ChatCommand extends AppCommand {
                     + ". /help for commands, /exit to quit.");
             out.flush();
         }
-        BufferedReader reader = new BufferedReader(new InputStreamReader(ctx.in(), StandardCharsets.UTF_8));
         while (true) {
-            if (prompts) {
-                out.print("you> ");
-                out.flush();
-            }
-            String line = reader.readLine();
+            String line = input.readLine("you> ");
             if (line == null) {
+                if (input.interactive()) {
+                    out.println();
+                }
                 return ExitCodes.OK;
             }
             line = line.strip();
@@ -239,10 +267,22 @@ final class ChatCommand extends AppCommand {
                 out.println(HELP);
                 break;
             case "/reset":
+            case "/clear":
                 String id = (session != null ? session : "chat") + "-" + UUID.randomUUID().toString().substring(0, 8);
                 conversation = newConversation(id);
                 out.println("new conversation " + id + (session != null
                         ? " (the session '" + session + "' is kept; resume it with --session " + session + ")" : ""));
+                break;
+            case "/model":
+                if (!arg.isEmpty()) {
+                    currentModel = arg;
+                    out.println("the next turns go to " + arg);
+                } else {
+                    out.println("model: " + currentModel);
+                }
+                break;
+            case "/system":
+                out.println("system prompt: " + systemPrompt);
                 break;
             case "/memory":
                 out.println("memory: " + conversation.memory().name() + (memoryOptions.isEmpty() ? "" : " " + memoryOptions));

@@ -32,6 +32,9 @@ public final class CommonOptions {
     @Option(names = "--json", description = "Machine-readable JSON output.")
     boolean json;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
+    boolean quiet;
+
     @Option(names = {"-v", "--verbose"}, description = "Debug logs on stderr, and stack traces with errors.")
     boolean verbose;
 

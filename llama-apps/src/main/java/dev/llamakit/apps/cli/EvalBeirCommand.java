@@ -4,6 +4,8 @@ import dev.llamakit.retrieval.Retriever;
 import dev.llamakit.retrieval.Retrievers;
 import dev.llamakit.retrieval.eval.BeirDataset;
 import dev.llamakit.retrieval.eval.EvaluationReport;
+import dev.llamakit.retrieval.eval.Qrels;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.llamakit.retrieval.eval.RetrievalEvaluator;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -61,15 +63,21 @@ final class EvalBeirCommand extends AppCommand {
         long documents;
         String name = indexName != null ? indexName
                 : "beir-" + folder.getFileName().toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
-        EmbeddingProgress progress = ctx.terminal() && !common.json ? new EmbeddingLine(ctx.err()) : null;
-        try (Embedder embedder = RetrieverChoice.embedderFor(retrieval);
-             Retriever r = RetrieverChoice.create(retrieval, ctx, null, name, embedder, progress, true)) {
-            documents = evaluator.index(dataset, r);
-            if (progress != null) {
-                ctx.err().print("\r" + " ".repeat(60) + "\r");
-                ctx.err().flush();
+        try (Progress indexing = Progress.on(ctx, common, "indexing", "documents", 0);
+             Progress searching = Progress.on(ctx, common, "searching", "queries", 0)) {
+            AtomicReference<ProgressRetriever> embedding = new AtomicReference<>();
+            EmbeddingProgress embedded = (done, total) -> embedding.get().embedded(done, total);
+            try (Embedder embedder = RetrieverChoice.embedderFor(retrieval);
+                 Retriever r = RetrieverChoice.create(retrieval, ctx, null, name, embedder,
+                         indexing.visible() ? embedded : null, true)) {
+                embedding.set(ProgressRetriever.documents(r, indexing));
+                documents = evaluator.index(dataset, embedding.get());
+                indexing.close();
+                Qrels qrels = dataset.qrels();
+                Map<String, String> queries = dataset.queries(qrels.queryIdsWithRelevant());
+                searching.total(qrels.queryIdsWithRelevant().size());
+                report = evaluator.evaluate(ProgressRetriever.queries(r, searching), queries, qrels);
             }
-            report = evaluator.evaluate(dataset, r);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (run != null) {

@@ -1,41 +1,47 @@
 package dev.llamakit.apps.cli;
 
+import dev.llamakit.embed.EmbeddingProgress;
 import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.RetrievalQuery;
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.Retriever;
-import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.LongSupplier;
 
 /**
- * A retriever that reports indexing progress on a terminal: files upserted out of the files expected, files per
- * second and an ETA, and, while a dense retriever embeds a batch, the chunks embedded so far; rewritten in place
- * ({@code \r}) at most every 200 ms.
+ * A retriever that moves a {@link Progress} bar: by the files it is given ({@link #files}: distinct {@code path}
+ * metadata), by the documents ({@link #documents}) or by the queries it answers ({@link #queries}). As an
+ * {@link EmbeddingProgress} it shows the chunks of the batch being embedded. Closing it closes the delegate.
  */
-final class ProgressRetriever implements Retriever {
-    private final Retriever delegate;
-    private final PrintWriter err;
-    private final long expectedFiles;
-    private final LongSupplier nanos;
-    private final long start;
-    private final Set<String> files = new HashSet<>();
-    private long lastPrint;
-    private boolean printed;
-    private int embedded;
-    private int toEmbed;
+final class ProgressRetriever implements Retriever, EmbeddingProgress {
+    private enum Counting { FILES, DOCUMENTS, QUERIES }
 
-    ProgressRetriever(Retriever delegate, PrintWriter err, long expectedFiles, LongSupplier nanos) {
+    private final Retriever delegate;
+    private final Progress progress;
+    private final Counting counting;
+    private final Set<String> files = new HashSet<>();
+
+    private ProgressRetriever(Retriever delegate, Progress progress, Counting counting) {
         this.delegate = delegate;
-        this.err = err;
-        this.expectedFiles = expectedFiles;
-        this.nanos = nanos;
-        this.start = nanos.getAsLong();
-        this.lastPrint = start - Duration.ofSeconds(1).toNanos();
+        this.progress = progress;
+        this.counting = counting;
+    }
+
+    /** Counts the distinct files upserted (a file's documents share its {@code path}). */
+    static ProgressRetriever files(Retriever delegate, Progress progress) {
+        return new ProgressRetriever(delegate, progress, Counting.FILES);
+    }
+
+    /** Counts the documents upserted. */
+    static ProgressRetriever documents(Retriever delegate, Progress progress) {
+        return new ProgressRetriever(delegate, progress, Counting.DOCUMENTS);
+    }
+
+    /** Counts the queries answered (thread-safe: evaluation runs queries in parallel). */
+    static ProgressRetriever queries(Retriever delegate, Progress progress) {
+        return new ProgressRetriever(delegate, progress, Counting.QUERIES);
     }
 
     @Override
@@ -45,58 +51,32 @@ final class ProgressRetriever implements Retriever {
 
     @Override
     public List<RetrievedChunk> retrieve(RetrievalQuery query) {
-        return delegate.retrieve(query);
+        List<RetrievedChunk> hits = delegate.retrieve(query);
+        if (counting == Counting.QUERIES) {
+            progress.advance(1);
+        }
+        return hits;
     }
 
     @Override
     public void upsert(Collection<Document> documents) {
         delegate.upsert(documents);
-        for (Document d : documents) {
-            files.add(d.metadata().getOrDefault("path", d.id()));
-        }
-        toEmbed = 0;
-        print(false);
-    }
-
-    /** The embedding progress of the upsert under way (an {@code EmbeddingProgress}). */
-    void embedded(int done, int total) {
-        embedded = done;
-        toEmbed = total;
-        print(false);
-    }
-
-    private void print(boolean force) {
-        long now = nanos.getAsLong();
-        if (force || now - lastPrint >= Duration.ofMillis(200).toNanos()) {
-            lastPrint = now;
-            String embedding = toEmbed > 0 && embedded < toEmbed
-                    ? String.format(java.util.Locale.ROOT, "  embedding %d/%d chunks ", embedded, toEmbed) : "";
-            err.print("\r" + line(files.size(), expectedFiles, now - start) + embedding);
-            err.flush();
-            printed = true;
+        if (counting == Counting.DOCUMENTS) {
+            progress.advance(documents.size());
+        } else if (counting == Counting.FILES) {
+            synchronized (files) {
+                for (Document d : documents) {
+                    files.add(d.metadata().getOrDefault("path", d.id()));
+                }
+                progress.set(files.size());
+            }
         }
     }
 
-    /** One progress line: {@code indexing 120/450 files  35.2 files/s  ETA 9 s}. */
-    static String line(long done, long expected, long elapsedNanos) {
-        double seconds = Math.max(elapsedNanos / 1e9, 1e-3);
-        double rate = done / seconds;
-        String eta = rate <= 0 || expected <= done ? "-" : formatSeconds((expected - done) / rate);
-        return String.format(java.util.Locale.ROOT, "indexing %d/%d files  %.1f files/s  ETA %s   ", done,
-                Math.max(expected, done), rate, eta);
-    }
-
-    static String formatSeconds(double s) {
-        long total = Math.round(Math.ceil(s));
-        return total < 60 ? total + " s" : (total / 60) + " min " + (total % 60) + " s";
-    }
-
-    /** Ends the progress line, if one was printed. */
-    void finish() {
-        if (printed) {
-            err.print("\r" + line(files.size(), expectedFiles, nanos.getAsLong() - start).stripTrailing() + "\n");
-            err.flush();
-        }
+    /** The embedding progress of the upsert under way. */
+    @Override
+    public void embedded(int done, int total) {
+        progress.detail("embedding chunks", done, total);
     }
 
     @Override

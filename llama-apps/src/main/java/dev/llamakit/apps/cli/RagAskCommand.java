@@ -18,6 +18,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.llamakit.retrieval.Document;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -101,19 +104,32 @@ final class RagAskCommand extends AppCommand {
         }
         String indexName = index != null ? index.toString() : RetrieverOptions.DEFAULT_OPENSEARCH_INDEX;
         boolean needsEmbedder = retrieval.dense() || "mmr".equals(rerank);
-        try (Embedder embedder = needsEmbedder ? EmbedderChoice.create(retrieval.embedder) : null;
+        // with a model, the answer is printed as it arrives, its markers renumbered as the whole answer's will be
+        AtomicInteger sources = new AtomicInteger();
+        StreamingModel streaming = common.offline(ctx) || common.json ? null
+                : new StreamingModel(common.client(ctx), ctx.out(), new StreamedCitations(sources::get));
+        AtomicReference<ProgressRetriever> loading = new AtomicReference<>();
+        try (Progress bar = Progress.on(ctx, common, "loading", "files", loaded);
+             Embedder embedder = needsEmbedder ? EmbedderChoice.create(retrieval.embedder) : null;
              Retriever r = RetrieverChoice.create(retrieval, ctx, docs != null ? null : index, indexName,
-                     retrieval.dense() ? embedder : null, null, false);
-             Reranker reranker = reranker(ctx, embedder)) {
+                     retrieval.dense() ? embedder : null,
+                     report != null && bar.visible() ? (done, total) -> loading.get().embedded(done, total) : null, false);
+             Reranker chosen = reranker(ctx, embedder)) {
             if (report != null) {
-                r.upsert(report.documents());
+                upsert(bar.visible() ? ProgressRetriever.files(r, bar) : r, report.documents(), loading);
             }
-            RagPipeline.Builder b = RagPipeline.builder(r).topK(topK).reranker(reranker);
+            bar.close();
+            Reranker counted = (question, hits, k) -> {
+                List<dev.llamakit.retrieval.RetrievedChunk> kept = chosen.rerank(question, hits, k);
+                sources.set(kept.size());
+                return kept;
+            };
+            RagPipeline.Builder b = RagPipeline.builder(r).topK(topK).reranker(counted);
             if (rerank != null) {
                 b.candidates(candidates != null ? candidates : Math.min(10_000, topK * 4));
             }
             if (!common.offline(ctx)) {
-                b.model(common.client(ctx), common.model);
+                b.model(streaming != null ? streaming : common.client(ctx), common.model);
             }
             answer = b.build().ask(q);
         } catch (IndexUnreadableException | IndexNotWritableException e) {
@@ -136,7 +152,9 @@ final class RagAskCommand extends AppCommand {
             return ExitCodes.OK;
         }
         PrintWriter out = ctx.out();
-        out.println(answer.answer().strip());
+        if (streaming == null || !streaming.streamed()) {
+            out.println(answer.answer().strip());
+        }
         out.println();
         if (answer.cited().isEmpty()) {
             out.println("Sources: none cited.");
@@ -156,6 +174,17 @@ final class RagAskCommand extends AppCommand {
             out.println(OFFLINE_NOTE);
         }
         return ExitCodes.OK;
+    }
+
+    /** Upserts the loaded documents: in batches that move the progress bar when there is one, else at once. */
+    private static void upsert(Retriever target, List<Document> documents, AtomicReference<ProgressRetriever> embedding) {
+        if (target instanceof ProgressRetriever p) {
+            embedding.set(p);
+        }
+        int batch = target instanceof ProgressRetriever ? 64 : Math.max(1, documents.size());
+        for (int i = 0; i < documents.size(); i += batch) {
+            target.upsert(documents.subList(i, Math.min(documents.size(), i + batch)));
+        }
     }
 
     /** The reranker {@code --rerank} names (identity without it). */

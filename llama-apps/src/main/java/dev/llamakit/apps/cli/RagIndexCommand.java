@@ -96,7 +96,6 @@ final class RagIndexCommand extends AppCommand {
         FolderLoader loader = FolderLoader.builder(root).build();
         long startNanos = System.nanoTime();
         IndexReport report;
-        boolean showProgress = ctx.terminal() && !common.json;
         AtomicReference<ProgressRetriever> progressLine = new AtomicReference<>();
         EmbeddingProgress embedding = (done, total) -> {
             ProgressRetriever p = progressLine.get();
@@ -104,27 +103,25 @@ final class RagIndexCommand extends AppCommand {
                 p.embedded(done, total);
             }
         };
-        try (Embedder embedder = RetrieverChoice.embedderFor(retrieval);
+        try (Progress bar = Progress.on(ctx, common, "indexing", "files", 0);
+             Embedder embedder = RetrieverChoice.embedderFor(retrieval);
              Retriever retriever = RetrieverChoice.create(retrieval, ctx, indexDir, indexName, embedder,
-                     showProgress ? embedding : null, false)) {
+                     bar.visible() ? embedding : null, false)) {
             Retriever target = retriever;
-            ProgressRetriever progress = null;
-            if (showProgress) {
-                progress = new ProgressRetriever(retriever, ctx.err(), countCandidates(root), System::nanoTime);
+            if (bar.visible()) {
+                bar.total(countCandidates(root));
+                ProgressRetriever progress = ProgressRetriever.files(retriever, bar);
                 progressLine.set(progress);
                 target = progress;
             }
             FolderIndexer.Builder indexer = FolderIndexer.builder(target, loader).manifest(manifest)
                     .verifyContent(verify)
                     .checkpointEvery(Duration.ofMillis(Math.round(checkpointSeconds * 1000)))
-                    .batchSize(progress != null ? 64 : FolderIndexer.DEFAULT_BATCH_SIZE);
+                    .batchSize(bar.visible() ? 64 : FolderIndexer.DEFAULT_BATCH_SIZE);
             if (retriever instanceof IndexCommits commits) {
                 indexer.commits(commits);
             }
             report = indexer.build().index();
-            if (progress != null) {
-                progress.finish();
-            }
         } catch (IndexUnreadableException | IndexNotWritableException e) {
             throw CliException.input(e.getMessage());
         }

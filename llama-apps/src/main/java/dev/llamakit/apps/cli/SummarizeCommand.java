@@ -30,9 +30,28 @@ final class SummarizeCommand extends AppCommand {
         CliContext ctx = ctx();
         String text = Inputs.readText(file, ctx);
         boolean offline = common.offline(ctx);
+        // with a model, the summary is printed as it arrives; a long text's map calls move a progress bar first
+        StreamingModel streaming = offline || common.json ? null : new StreamingModel(common.client(ctx), ctx.out()).hold();
         Summarizer summarizer = offline ? new ExtractiveSummarizer()
-                : new ChatModelSummarizer(common.client(ctx), common.model);
-        SummaryResult result = TextSummarizer.of(summarizer).summarize(text, instruction);
+                : new ChatModelSummarizer(streaming != null ? streaming : common.client(ctx), common.model);
+        SummaryResult result;
+        try (Progress bar = offline ? Progress.none() : Progress.on(ctx, common, "summarizing", "parts", 0)) {
+            result = TextSummarizer.of(summarizer).summarize(text, instruction, new TextSummarizer.Listener() {
+                @Override
+                public void partSummarized(int level, int done, int total) {
+                    bar.total(total);
+                    bar.set(done);
+                }
+
+                @Override
+                public void finalCall() {
+                    bar.close();
+                    if (streaming != null) {
+                        streaming.release();
+                    }
+                }
+            });
+        }
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("summary", result.summary());
@@ -42,7 +61,9 @@ final class SummarizeCommand extends AppCommand {
             json.put("summarizerCalls", result.summarizerCalls());
             printJson(json);
         } else {
-            ctx.out().println(result.summary().strip());
+            if (streaming == null || !streaming.streamed()) {
+                ctx.out().println(result.summary().strip());
+            }
             if (result.offline()) {
                 ctx.out().println();
                 ctx.out().println(OFFLINE_NOTE);

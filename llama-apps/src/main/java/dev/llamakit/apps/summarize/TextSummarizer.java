@@ -97,7 +97,27 @@ public final class TextSummarizer {
      * @throws IllegalStateException when summarizing would go over the token budget
      */
     public SummaryResult summarize(String text, String instructionOrNull) {
+        return summarize(text, instructionOrNull, new Listener() { });
+    }
+
+    /**
+     * What a summary is doing, for progress bars and streamed output: the map calls of each level as they finish,
+     * then the last call, whose result is the summary. Called on the summarizing thread.
+     */
+    public interface Listener {
+        /** {@code done} of the {@code total} parts of map level {@code level} (0 for the text's own chunks) are summarized. */
+        default void partSummarized(int level, int done, int total) {
+        }
+
+        /** The call whose result is the summary is about to be made. */
+        default void finalCall() {
+        }
+    }
+
+    /** {@link #summarize(String, String)}, telling {@code listener} how far it got. */
+    public SummaryResult summarize(String text, String instructionOrNull, Listener listener) {
         Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(listener, "listener");
         if (text.isBlank()) {
             throw new IllegalArgumentException("nothing to summarize: the text is empty");
         }
@@ -111,6 +131,7 @@ public final class TextSummarizer {
             int tokens = counter.count(current);
             if (tokens <= chunkTokens) {
                 spend.charge(tokens + summaryTokens);
+                listener.finalCall();
                 String summary = summarizer.summarize(new SummaryRequest(current, instruction, summaryTokens, null));
                 return new SummaryResult(summary.strip(), isExtractive(), chunks, spend.calls);
             }
@@ -135,6 +156,7 @@ public final class TextSummarizer {
                 spend.charge(counter.count(c.text()) + partTokens);
                 summaries.add(summarizer.summarize(new SummaryRequest(c.text(), partInstruction(instruction, i, parts.size()),
                         partTokens, null)).strip());
+                listener.partSummarized(level, i + 1, parts.size());
             }
             String joined = String.join("\n\n", summaries.stream().filter(s -> !s.isBlank()).toList());
             if (joined.isBlank()) {
