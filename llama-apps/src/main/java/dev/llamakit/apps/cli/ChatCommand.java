@@ -54,7 +54,7 @@ final class ChatCommand extends AppCommand {
     /** The slash commands, for /help and Tab completion. */
     static final List<SlashCommand> COMMANDS = List.of(
             new SlashCommand("/help", "", "this list"),
-            new SlashCommand("/reset", "", "start a new, empty conversation (a session's file keeps the old one); also /clear"),
+            new SlashCommand("/reset", "", "start a new, empty conversation (a session's file keeps the old one)"),
             new SlashCommand("/clear", "", "the same as /reset"),
             new SlashCommand("/model", "[NAME]", "the model answering; with NAME, the model of the next turns"),
             new SlashCommand("/system", "", "the system prompt (set it with --system)"),
@@ -204,12 +204,14 @@ final class ChatCommand extends AppCommand {
     private Integer turn(String text, CliContext ctx, boolean prompts) {
         PrintWriter out = ctx.out();
         cancelled.set(false);
+        AtomicBoolean arrived = new AtomicBoolean();
         if (prompts) {
             out.print("llama> ");
             out.flush();
         }
         try {
             ChatResponse reply = conversation.stream(text, token -> {
+                arrived.set(true);
                 if (!common.json) {
                     out.print(token);
                     out.flush();
@@ -238,11 +240,13 @@ final class ChatCommand extends AppCommand {
                 out.println();
                 out.flush();
             }
-            if (e instanceof AuthenticationException || e instanceof LlamaConnectionException) {
+            // no key, no server: the chat cannot go on; a stream cut short ends the turn only
+            if (e instanceof AuthenticationException || (e instanceof LlamaConnectionException && !arrived.get())) {
                 throw (LlamaException) e;
             }
             if (e instanceof LlamaException) {
-                ctx.err().println("llama chat: " + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ")
+                ctx.err().println("llama chat: " + (arrived.get() ? "the answer was cut off: " : "")
+                        + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ")
                         + " (the turn was not answered; go on, or /exit)");
                 ctx.err().flush();
                 return null;
