@@ -181,8 +181,8 @@ final class CliErrors {
             return service("no route to the server at " + url + ": check the address and the network");
         }
         if (find(c, ConnectException.class) != null || find(c, ClosedChannelException.class) != null) {
-            return service("connection refused: nothing is listening at " + url + "; is the server running, and is "
-                    + "the port right?");
+            return service("cannot reach the server at " + url + ": connection refused, nothing is listening there "
+                    + "(is the server running, and is the port right?)");
         }
         return service("the connection to " + url + " failed" + detail(words(root(c).getMessage())));
     }

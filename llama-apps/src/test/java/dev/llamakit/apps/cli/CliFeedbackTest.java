@@ -116,7 +116,8 @@ class CliFeedbackTest {
     void connectionRefusedSaysSoAndVerboseAddsTheCauses() throws IOException {
         String url = "http://127.0.0.1:" + closedPort() + "/v1";
         Run r = run("models", "--base-url", url, "--api-key", KEY).oneLineError(3);
-        assertThat(r.err()).contains("connection refused").contains("nothing is listening at " + url);
+        assertThat(r.err()).contains("cannot reach the server at " + url + ": connection refused")
+                .contains("nothing is listening");
         Run v = run("models", "--base-url", url, "--api-key", KEY, "-v");
         assertThat(v.code()).isEqualTo(3);
         assertThat(v.err().lines().findFirst().orElseThrow()).contains("connection refused").doesNotMatch(CLASS_NAME);
