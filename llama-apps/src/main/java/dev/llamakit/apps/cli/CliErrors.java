@@ -192,8 +192,17 @@ final class CliErrors {
         if (i.reason() != IndexUnreadableException.Reason.CORRUPT) {
             return message;
         }
+        // Lucene's detail (a resource name, "run checkindex") means nothing here: -v shows it in the causes
+        String m = i.getMessage();
+        int detail = m.indexOf("damaged (");
+        if (detail >= 0) {
+            m = m.substring(0, detail + "damaged".length());
+        } else {
+            m = message.replaceFirst(";.*", "");
+        }
         String dir = i.directory().toString();
-        return message + "; to rebuild it: rm -r " + dir + " && llama rag index FOLDER --index " + dir;
+        return words(m) + "; restore it from a backup, or rebuild it: rm -r " + dir + " && llama rag index FOLDER --index "
+                + dir;
     }
 
     /** Why a file could not be read: missing, permission, a folder. */

@@ -15,12 +15,12 @@ final class HelpExamples {
                     "source <(llama completion bash)   # Tab completion in this shell")),
             Map.entry("llama chat", List.of(
                     "LLAMA_API_KEY=... llama chat",
-                    "llama chat --base-url http://localhost:8000/v1 --dialect openai --model meta-llama/Llama-3.1-8B-Instruct",
+                    "llama chat --dialect openai --base-url http://localhost:8000/v1   # vLLM",
                     "llama chat --session trip-plans   # resume a saved conversation")),
             Map.entry("llama summarize", List.of(
                     "llama summarize docs/client.md   # offline: the key sentences",
                     "cat notes.txt | llama summarize -",
-                    "llama summarize report.md -i \"3 bullet points about risks\" --base-url http://localhost:8000/v1")),
+                    "LLAMA_API_KEY=... llama summarize report.md -i \"3 bullet points about risks\"")),
             Map.entry("llama ask", List.of(
                     "llama ask -c docs/client.md \"How are retries configured?\"",
                     "llama ask -c contract.txt --json \"When does it end?\"")),
@@ -31,7 +31,7 @@ final class HelpExamples {
                     "llama rag index docs   # into .llama-index; run again to pick up changes",
                     "llama rag index docs --index docs-index --retriever hybrid   # remembered by 'rag ask'",
                     "llama rag index docs --verify   # check every index file's checksum first",
-                    "llama rag index docs --retriever opensearch --opensearch-url http://localhost:9200")),
+                    "llama rag index docs --retriever opensearch --opensearch-url http://os:9200")),
             Map.entry("llama rag ask", List.of(
                     "llama rag ask --docs docs \"How does the client retry a 429?\"",
                     "llama rag ask --index docs-index \"What is the default model?\"   # as the index was built",
@@ -59,7 +59,17 @@ final class HelpExamples {
         List<String> examples = EXAMPLES.get(root.getCommandSpec().qualifiedName());
         if (examples != null && usage.footer().length == 0) {
             usage.footerHeading("%nExamples:%n");
-            usage.footer(examples.stream().map(e -> "  " + e.replace("%", "%%")).toArray(String[]::new));
+            List<String> lines = new java.util.ArrayList<>();
+            for (String e : examples) {
+                int comment = e.indexOf("   # ");
+                if (comment > 0) { // the comment on a line of its own, above: lines stay within 80 columns
+                    lines.add("  " + e.substring(comment + 3).replace("%", "%%"));
+                    e = e.substring(0, comment);
+                }
+                lines.add("  " + e.replace("%", "%%"));
+            }
+            lines.add("");
+            usage.footer(lines.toArray(String[]::new));
         }
         root.getSubcommands().values().forEach(HelpExamples::install);
     }
