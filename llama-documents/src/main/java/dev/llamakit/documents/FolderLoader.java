@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llamakit.documents.Formats.BinaryContentException;
 import dev.llamakit.documents.Formats.Extracted;
 import dev.llamakit.documents.Formats.Format;
 import dev.llamakit.documents.LoadReport.LoadedFile;
@@ -45,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * relative to the root matches an include glob and no exclude glob, and reads each by its extension
  * (case-insensitive):
  * <ul>
- *   <li>{@code .txt} (and any other extension an include glob selects): strict UTF-8 text, a leading byte-order
- *       mark dropped; the title is the file name without its extension;</li>
+ *   <li>{@code .txt} (and any other extension an include glob selects): text as {@link TextDecoding} reads it
+ *       (a byte-order mark for UTF-8 or UTF-16, else UTF-8, else Latin-1 or Windows-1252); the title is the file name without its extension;</li>
  *   <li>{@code .md}, {@code .markdown}: Markdown rendered to plain text by commonmark's
  *       {@code TextContentRenderer}; the title is the front matter's {@code title:}, else the first heading, else the
  *       file name without its extension;</li>
@@ -62,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * {@code extension}, {@code modified} (ISO-8601 instant) and {@code content-hash} (SHA-256 of the file's bytes,
  * hex), plus {@code line} for jsonl documents; these keys win over a jsonl record's own metadata keys.
  *
- * <p>Nothing a file holds is fatal: a binary file (a NUL byte, or invalid UTF-8 in a text or Markdown file), an
+ * <p>Nothing a file holds is fatal: a binary file (a NUL byte without a UTF-16 byte-order mark, or control bytes in
+ * what is not UTF-8), an
  * unreadable one (permissions, an I/O error, a broken symbolic link), something that is not a regular file (a FIFO,
  * a device), a file over {@link Builder#maxFileBytes(long) the size limit}, a corrupt gzip or a parse failure is
  * skipped with a warning, counted, and reported with its reason in the {@link LoadReport}. Hidden files and
@@ -289,13 +289,22 @@ public final class FolderLoader {
         skipped.add(new SkippedFile(path, reason));
     }
 
+    /** Why reading failed, in words (never a Java class name): "permission denied", "no such file", the OS's reason. */
     static String describe(Exception e) {
-        String m = e.getMessage();
-        String kind = e.getClass().getSimpleName();
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
         }
-        return m == null || m.isBlank() ? kind : kind + ": " + m;
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null && !fs.getReason().isBlank()) {
+            return fs.getReason().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (e instanceof java.io.EOFException) {
+            return "unexpected end of file" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? (e instanceof IOException ? "input/output error" : "an internal error") : m;
     }
 
     // ---- reading
@@ -340,9 +349,9 @@ public final class FolderLoader {
             String hash = HexFormat.of().formatHex(sha256().digest(bytes));
             String fallbackTitle = Formats.baseName(name);
             Extracted x = switch (format) {
-                case MARKDOWN -> Formats.markdown(Formats.utf8(bytes), fallbackTitle);
+                case MARKDOWN -> Formats.markdown(TextDecoding.decode(bytes), fallbackTitle);
                 case HTML -> Formats.html(bytes, c.file().toUri().toString(), fallbackTitle);
-                default -> new Extracted(fallbackTitle, Formats.utf8(bytes));
+                default -> new Extracted(fallbackTitle, TextDecoding.decode(bytes));
             };
             Document doc = Document.builder(c.path()).title(x.title()).text(x.text()).source(c.file().toString())
                     .metadata(fileMetadata(c, name, hash)).build();
@@ -352,7 +361,7 @@ public final class FolderLoader {
             }
             return new Outcome(new LoadedFile(c.path(), c.file(), c.size(), c.modified(), hash, List.of(doc)), null,
                     List.of());
-        } catch (BinaryContentException e) {
+        } catch (NotTextException e) {
             return skipped(c, e.getMessage());
         } catch (IOException e) {
             return skipped(c, "unreadable: " + describe(e));

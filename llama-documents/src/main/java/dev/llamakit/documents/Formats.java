@@ -80,13 +80,6 @@ final class Formats {
         return n.isBlank() ? fileName : n;
     }
 
-    /** Thrown when a file's bytes are not text. */
-    static final class BinaryContentException extends IOException {
-        BinaryContentException(String message) {
-            super(message);
-        }
-    }
-
     /** The index of the first NUL byte, or -1. */
     static int firstNul(byte[] bytes) {
         for (int i = 0; i < bytes.length; i++) {
@@ -97,24 +90,6 @@ final class Formats {
         return -1;
     }
 
-    /**
-     * Decodes strict UTF-8 (a leading byte-order mark dropped).
-     *
-     * @throws BinaryContentException on a NUL byte or invalid UTF-8, saying where
-     */
-    static String utf8(byte[] bytes) throws BinaryContentException {
-        int nul = firstNul(bytes);
-        if (nul >= 0) {
-            throw new BinaryContentException("binary content (NUL byte at offset " + nul + ")");
-        }
-        String s = strictUtf8(bytes, 0, bytes.length);
-        if (s == null) {
-            throw new BinaryContentException("binary content or not UTF-8 (invalid UTF-8 at offset "
-                    + invalidUtf8Offset(bytes) + ")");
-        }
-        return s.startsWith("\uFEFF") ? s.substring(1) : s;
-    }
-
     /** Strict UTF-8, or null when the bytes are not valid UTF-8. */
     static String strictUtf8(byte[] bytes, int off, int len) {
         CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -123,23 +98,6 @@ final class Formats {
             return d.decode(ByteBuffer.wrap(bytes, off, len)).toString();
         } catch (CharacterCodingException e) {
             return null;
-        }
-    }
-
-    private static int invalidUtf8Offset(byte[] bytes) {
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
-        while (true) {
-            var r = d.decode(in, out, true);
-            if (r.isError()) {
-                return in.position();
-            }
-            if (r.isUnderflow()) {
-                return -1;
-            }
-            out.clear();
         }
     }
 
@@ -261,17 +219,20 @@ final class Formats {
             "table", "ul", "ol", "dl", "figure", "section", "article", "header", "footer", "aside", "nav", "main", "hr");
 
     /**
-     * HTML parsed by jsoup (the charset from a byte-order mark or {@code <meta charset>}, UTF-8 otherwise): the title
+     * HTML parsed by jsoup (the charset from a byte-order mark (UTF-16 ones included) or {@code <meta charset>}, UTF-8 otherwise): the title
      * is {@code <title>}, else the first {@code <h1>}, else {@code fallbackTitle}; the text is the body's, without
      * scripts, styles and other non-text elements, with block elements on their own lines and paragraphs separated
      * by blank lines.
      */
     static Extracted html(byte[] bytes, String baseUri, String fallbackTitle) throws IOException {
-        int nul = firstNul(bytes);
+        boolean utf16 = bytes.length >= 2 && ((bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE)
+                || (bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF));
+        int nul = utf16 ? -1 : firstNul(bytes);
         if (nul >= 0) {
-            throw new BinaryContentException("binary content (NUL byte at offset " + nul + ")");
+            throw new NotTextException("binary content (NUL byte at offset " + nul + ")");
         }
-        org.jsoup.nodes.Document doc = org.jsoup.Jsoup.parse(new ByteArrayInputStream(bytes), null, baseUri);
+        org.jsoup.nodes.Document doc = utf16 ? org.jsoup.Jsoup.parse(TextDecoding.decode(bytes), baseUri)
+                : org.jsoup.Jsoup.parse(new ByteArrayInputStream(bytes), null, baseUri);
         doc.select(DROPPED).remove();
         String title = doc.title().strip();
         if (title.isEmpty()) {

@@ -235,18 +235,62 @@ class FolderLoaderTest {
     void binaryFilesAreSkippedAndCounted() throws Exception {
         write("ok.txt", "fine");
         write("image.txt", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
-        write("latin1.txt", "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
+        write("control.txt", new byte[] {'c', 'a', 'f', (byte) 0xE9, 0x01, 0x02});
         write("nul.md", "# Title\0\0\0");
         write("nul.html", "<p>a\0b</p>");
         LoadReport r = FolderLoader.of(root).load();
         assertThat(r.documents()).extracting(Document::id).containsExactly("ok.txt");
         assertThat(r.filesSkipped()).isEqualTo(4);
-        assertThat(r.skipped()).extracting(SkippedFile::path).containsExactly("image.txt", "latin1.txt", "nul.html", "nul.md");
+        assertThat(r.skipped()).extracting(SkippedFile::path).containsExactly("control.txt", "image.txt", "nul.html", "nul.md");
         Map<String, String> why = r.skipped().stream().collect(Collectors.toMap(SkippedFile::path, SkippedFile::reason));
         assertThat(why.get("image.txt")).contains("binary").contains("NUL");
-        assertThat(why.get("latin1.txt")).contains("not UTF-8").contains("offset 3");
+        assertThat(why.get("control.txt")).contains("binary").contains("not UTF-8").contains("offset 4");
         assertThat(why.get("nul.md")).contains("NUL");
         assertThat(why.get("nul.html")).contains("NUL");
+    }
+
+    /** Latin-1, Windows-1252 and UTF-16 with a byte-order mark are text, not binary. */
+    @Test
+    void readsLatin1Windows1252AndUtf16WithAByteOrderMark() throws Exception {
+        String french = "Caf\u00e9 cr\u00e8me, na\u00efve gar\u00e7on.\nSecond line.\n";
+        write("latin1.txt", french.getBytes(StandardCharsets.ISO_8859_1));
+        write("cp1252.md", "# Quotes\n\n\u201cSmart\u201d quotes cost 5 \u20ac.\n".getBytes("windows-1252"));
+        write("utf16le.txt", withBom(new byte[] {(byte) 0xFF, (byte) 0xFE}, french.getBytes(StandardCharsets.UTF_16LE)));
+        write("utf16be.md", withBom(new byte[] {(byte) 0xFE, (byte) 0xFF},
+                "# \u00dcber\n\nGr\u00fc\u00dfe aus K\u00f6ln.\n".getBytes(StandardCharsets.UTF_16BE)));
+        write("utf16.html", withBom(new byte[] {(byte) 0xFF, (byte) 0xFE},
+                "<title>T\u00eate</title><p>\u00c9t\u00e9 \u00e0 Paris</p>".getBytes(StandardCharsets.UTF_16LE)));
+        write("utf8bom.txt", withBom(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, french.getBytes(StandardCharsets.UTF_8)));
+        LoadReport r = FolderLoader.of(root).load();
+        assertThat(r.skipped()).isEmpty();
+        Map<String, Document> docs = byId(r);
+        assertThat(docs.get("latin1.txt").text()).isEqualTo(french);
+        assertThat(docs.get("utf16le.txt").text()).isEqualTo(french);
+        assertThat(docs.get("utf8bom.txt").text()).isEqualTo(french);
+        assertThat(docs.get("cp1252.md").text()).contains("\u201cSmart\u201d quotes cost 5 \u20ac.");
+        assertThat(docs.get("utf16be.md").title()).isEqualTo("\u00dcber");
+        assertThat(docs.get("utf16be.md").text()).contains("Gr\u00fc\u00dfe aus K\u00f6ln.");
+        assertThat(docs.get("utf16.html").title()).isEqualTo("T\u00eate");
+        assertThat(docs.get("utf16.html").text()).contains("\u00c9t\u00e9 \u00e0 Paris");
+    }
+
+    @Test
+    void textDecodingRefusesWhatIsNotText() {
+        assertThatThrownBy(() -> TextDecoding.decode(new byte[] {'a', 0, 'b'}))
+                .isInstanceOf(NotTextException.class).hasMessageContaining("NUL byte at offset 1");
+        assertThatThrownBy(() -> TextDecoding.decode(new byte[] {(byte) 0xFF, (byte) 0xFE, 'a'}))
+                .isInstanceOf(NotTextException.class).hasMessageContaining("UTF-16LE");
+        assertThatThrownBy(() -> TextDecoding.decode(new byte[] {(byte) 0xE9, 0x1B, 'x'}))
+                .isInstanceOf(NotTextException.class).hasMessageContaining("control byte at offset 1");
+        // bytes Windows-1252 leaves undefined are not text either
+        assertThatThrownBy(() -> TextDecoding.decode(new byte[] {'a', (byte) 0x81, (byte) 0xE9}))
+                .isInstanceOf(NotTextException.class);
+    }
+
+    static byte[] withBom(byte[] bom, byte[] body) {
+        byte[] all = Arrays.copyOf(bom, bom.length + body.length);
+        System.arraycopy(body, 0, all, bom.length, body.length);
+        return all;
     }
 
     @Test

@@ -4,11 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.llamakit.client.error.AuthenticationException;
-import dev.llamakit.client.error.LlamaConnectionException;
-import dev.llamakit.client.error.LlamaException;
-import dev.llamakit.client.error.LlamaTimeoutException;
-import java.io.UncheckedIOException;
+import dev.llamakit.client.LlamaClient;
+import dev.llamakit.client.Model;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * A leaf command: runs {@link #run()} and turns failures into one line on stderr and an exit code
- * ({@link ExitCodes}); with {@code -v} the stack trace follows.
+ * ({@link CliErrors}, {@link ExitCodes}); with {@code -v} the cause chain and the stack trace follow.
  */
 abstract class AppCommand implements Callable<Integer> {
     static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -44,57 +41,39 @@ abstract class AppCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         CliContext ctx = ctx();
-        if (common.verbose) {
-            Logging.debug();
-        }
+        Logging.configure(common.verbose);
         try {
             int code = run();
             ctx.out().flush();
             return code;
-        } catch (CliException e) {
-            return fail(ctx, e.exitCode(), e.getMessage(), e);
-        } catch (AuthenticationException e) {
-            return fail(ctx, ExitCodes.SERVICE, "the server refused the API key (401): check --api-key or " + common.apiKeyVariable(ctx), e);
-        } catch (LlamaTimeoutException e) {
-            return fail(ctx, ExitCodes.SERVICE, "the server at " + describeUrl(ctx) + " timed out: " + e.getMessage(), e);
-        } catch (LlamaConnectionException e) {
-            return fail(ctx, ExitCodes.SERVICE, "cannot reach the server at " + describeUrl(ctx) + ": " + rootMessage(e), e);
-        } catch (LlamaException e) {
-            return fail(ctx, ExitCodes.SERVICE, e.getMessage(), e);
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            // unknown retriever or memory names and options, unreadable folders: the registries say what exists
-            return fail(ctx, ExitCodes.INPUT, e.getMessage(), e);
         } catch (Exception e) {
-            return fail(ctx, ExitCodes.SERVICE, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            CliErrors.Failure failure = CliErrors.describe(e, server(ctx));
+            return fail(ctx, failure.exitCode(), failure.message(), e);
         } finally {
             ctx.out().flush();
             ctx.err().flush();
         }
     }
 
-    /** The server's URL as the client sees it: never with a {@code user:password@} part. */
-    private String describeUrl(CliContext ctx) {
+    /** The server this command talks to, for error messages; null when offline or not configured. */
+    private CliErrors.Server server(CliContext ctx) {
         try {
-            return common.client(ctx).baseUrl().toString();
+            if (common.offline(ctx)) {
+                return null;
+            }
+            LlamaClient client = common.client(ctx);
+            return new CliErrors.Server(client.baseUrl().toString(), common.apiKeyVariable(ctx),
+                    common.apiKey(ctx) != null, common.model,
+                    () -> client.models().stream().map(Model::id).toList());
         } catch (RuntimeException e) {
-            return "the configured server";
+            return null;
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 
     private int fail(CliContext ctx, int code, String message, Throwable e) {
-        String line = message == null ? e.getClass().getSimpleName() : message.replaceAll("\\s*\\R\\s*", " ").strip();
-        ctx.err().println("llama " + commandName() + ": " + line);
+        ctx.err().println("llama " + commandName() + ": " + message);
         if (common.verbose) {
-            e.printStackTrace(ctx.err());
+            CliErrors.printCauses(e, ctx.err());
         }
         Logger log = LoggerFactory.getLogger(AppCommand.class);
         log.debug("{} failed", commandName(), e);

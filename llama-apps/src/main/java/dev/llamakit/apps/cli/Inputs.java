@@ -1,10 +1,8 @@
 package dev.llamakit.apps.cli;
 
+import dev.llamakit.documents.NotTextException;
+import dev.llamakit.documents.TextDecoding;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,9 +12,11 @@ final class Inputs {
     }
 
     /**
-     * The UTF-8 text of {@code file}, or of standard input for {@code -}.
+     * The text of {@code file}, or of standard input for {@code -}: UTF-8, UTF-16 with a byte-order mark, or Latin-1
+     * ({@link TextDecoding}).
      *
-     * @throws CliException (input error) for a missing file, a folder, an empty or blank text, or binary content
+     * @throws CliException (input error) for a missing, unreadable or empty file, a folder, or binary content, saying
+     *                      which
      */
     static String readText(String file, CliContext ctx) {
         String name = file == null || file.equals("-") ? "standard input" : file;
@@ -35,28 +35,17 @@ final class Inputs {
                 bytes = Files.readAllBytes(path);
             }
         } catch (IOException e) {
-            throw CliException.input("cannot read " + name + ": " + e.getMessage());
+            throw CliException.input(CliErrors.file(e));
         }
         return decode(bytes, name);
     }
 
     static String decode(byte[] bytes, String name) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == 0) {
-                throw CliException.input(name + " is a binary file (a NUL byte at offset " + i + "), not text");
-            }
-        }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw CliException.input(name + " is not UTF-8 text (binary?)");
-        }
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
+            text = TextDecoding.decode(bytes);
+        } catch (NotTextException e) {
+            throw CliException.input(name + " is not text: " + e.getMessage());
         }
         if (text.isBlank()) {
             throw CliException.input(name + " is empty");

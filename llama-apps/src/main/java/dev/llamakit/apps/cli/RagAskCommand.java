@@ -8,8 +8,6 @@ import dev.llamakit.documents.FolderLoader;
 import dev.llamakit.documents.LoadReport;
 import dev.llamakit.embed.Embedder;
 import dev.llamakit.retrieval.Retriever;
-import dev.llamakit.retrieval.lucene.IndexNotWritableException;
-import dev.llamakit.retrieval.lucene.IndexUnreadableException;
 import dev.llamakit.retrieval.rerank.Reranker;
 import dev.llamakit.retrieval.rerank.Rerankers;
 import dev.llamakit.spi.ProviderOptions;
@@ -89,6 +87,9 @@ final class RagAskCommand extends AppCommand {
             }
             loaded = report.filesLoaded();
             skipped = report.skipped();
+            if (!skipped.isEmpty() && !common.json) {
+                ctx.err().println("llama " + commandName() + ": " + SkippedFiles.summary(skipped));
+            }
         }
         Path index = corpus != null && corpus.index != null ? corpus.index : null;
         if (docs != null && retrieval.opensearch()) {
@@ -101,6 +102,9 @@ final class RagAskCommand extends AppCommand {
         if (docs == null && !retrieval.opensearch()) {
             index = index != null ? index : Path.of(RagCommand.DEFAULT_INDEX);
             RetrieverChoice.requireIndex(index);
+            Path built = index;
+            IndexSettings.read(index).ifPresent(recorded ->
+                    retrieval.useRecorded(recorded, spec.commandLine().getParseResult(), built, false));
         }
         String indexName = index != null ? index.toString() : RetrieverOptions.DEFAULT_OPENSEARCH_INDEX;
         boolean needsEmbedder = retrieval.dense() || "mmr".equals(rerank);
@@ -132,8 +136,6 @@ final class RagAskCommand extends AppCommand {
                 b.model(streaming != null ? streaming : common.client(ctx), common.model);
             }
             answer = b.build().ask(q);
-        } catch (IndexUnreadableException | IndexNotWritableException e) {
-            throw CliException.input(e.getMessage());
         }
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();

@@ -4,7 +4,6 @@ import dev.llamakit.documents.FolderIndexer;
 import dev.llamakit.documents.FolderLoader;
 import dev.llamakit.documents.IndexCommits;
 import dev.llamakit.documents.IndexReport;
-import dev.llamakit.documents.LoadReport.SkippedFile;
 import dev.llamakit.documents.LoadReport.SkippedLine;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -22,8 +21,6 @@ import dev.llamakit.embed.Embedder;
 import dev.llamakit.embed.EmbeddingProgress;
 import dev.llamakit.retrieval.Retriever;
 import dev.llamakit.retrieval.lucene.IndexCheck;
-import dev.llamakit.retrieval.lucene.IndexNotWritableException;
-import dev.llamakit.retrieval.lucene.IndexUnreadableException;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -81,17 +78,17 @@ final class RagIndexCommand extends AppCommand {
         Path manifest = manifestFile != null ? manifestFile
                 : indexDir != null ? FolderIndexer.manifestBeside(indexDir)
                 : Path.of(".llama-opensearch-" + indexName.replaceAll("[^A-Za-z0-9._-]", "_") + ".manifest.json");
+        if (indexDir != null) { // an index remembers how it was built: its flags need not be repeated
+            IndexSettings.read(indexDir).ifPresent(recorded ->
+                    retrieval.useRecorded(recorded, spec.commandLine().getParseResult(), indexDir, true));
+        }
         String where = indexDir != null ? indexDir.toString() : "opensearch index " + indexName;
         if (!(checkpointSeconds >= 0) || Double.isInfinite(checkpointSeconds)) {
             throw new CliException(ExitCodes.USAGE, "--checkpoint-seconds must be 0 or more, got " + checkpointSeconds);
         }
         IndexCheck.Result verified = null;
         if (verify && indexDir != null && hasIndex(indexDir)) {
-            try {
-                verified = IndexCheck.verify(indexDir);
-            } catch (IndexUnreadableException e) {
-                throw CliException.input(e.getMessage());
-            }
+            verified = IndexCheck.verify(indexDir);
         }
         FolderLoader loader = FolderLoader.builder(root).build();
         long startNanos = System.nanoTime();
@@ -119,11 +116,12 @@ final class RagIndexCommand extends AppCommand {
                     .checkpointEvery(Duration.ofMillis(Math.round(checkpointSeconds * 1000)))
                     .batchSize(bar.visible() ? 64 : FolderIndexer.DEFAULT_BATCH_SIZE);
             if (retriever instanceof IndexCommits commits) {
+                if (indexDir != null && commits.durable()) {
+                    IndexSettings.of(retrieval).record(commits);
+                }
                 indexer.commits(commits);
             }
             report = indexer.build().index();
-        } catch (IndexUnreadableException | IndexNotWritableException e) {
-            throw CliException.input(e.getMessage());
         }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         if (common.json) {
@@ -163,8 +161,8 @@ final class RagIndexCommand extends AppCommand {
                     report.updated(), report.deleted(), report.unchanged(), report.skipped());
             out.printf("  documents: %d upserted, %d deleted%s%n", report.documentsUpserted(), report.documentsDeleted(),
                     report.rebuilt() ? " (rebuilt: every file was read again)" : "");
-            for (SkippedFile f : report.skippedFiles()) {
-                out.println("  skipped " + f.path() + ": " + f.reason());
+            if (!report.skippedFiles().isEmpty()) {
+                out.println("  " + SkippedFiles.summary(report.skippedFiles()));
             }
             List<SkippedLine> lines = report.skippedLines();
             for (SkippedLine l : lines.subList(0, Math.min(lines.size(), 20))) {

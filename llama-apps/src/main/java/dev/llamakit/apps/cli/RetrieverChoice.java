@@ -41,7 +41,7 @@ final class RetrieverChoice {
         }
         ProviderOptions.Builder b = ProviderOptions.builder();
         if (!forEvaluation) {
-            b.put("chunking", "sentence");
+            b.put("chunking", options.chunking());
         }
         if (Set.of("bm25", "vector", "hybrid", "opensearch").contains(options.name)) {
             b.put("highlight", Boolean.toString(!forEvaluation));

@@ -201,11 +201,16 @@ class LlamaCliTest {
     void badFilesAreInputErrors() throws IOException {
         Path empty = Files.writeString(tmp.resolve("empty.txt"), "  \n");
         Path binary = Files.write(tmp.resolve("image.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2});
-        Path latin1 = Files.write(tmp.resolve("latin1.txt"), new byte[] {'c', 'a', 'f', (byte) 0xE9});
+        Path latin1 = Files.write(tmp.resolve("latin1.txt"),
+                "Le caf\u00e9 ouvre \u00e0 sept heures le matin.".getBytes(StandardCharsets.ISO_8859_1));
         assertThat(run("summarize", tmp.resolve("missing.txt").toString()).oneLineError(2).err()).contains("no such file");
         assertThat(run("summarize", empty.toString()).oneLineError(2).err()).contains("empty");
         assertThat(run("summarize", binary.toString()).oneLineError(2).err()).contains("binary");
-        assertThat(run("summarize", latin1.toString()).oneLineError(2).err()).contains("not UTF-8");
+        Path control = Files.write(tmp.resolve("control.txt"), new byte[] {'c', 'a', 'f', (byte) 0xE9, 0x01});
+        assertThat(run("summarize", control.toString()).oneLineError(2).err()).contains("not text").contains("binary");
+        Run read = run("summarize", latin1.toString()); // Latin-1 is text
+        assertThat(read.code()).as(read.err()).isZero();
+        assertThat(read.out()).contains("caf\u00e9");
         assertThat(run("summarize", tmp.toString()).oneLineError(2).err()).contains("folder");
         run("ask", "--context", binary.toString(), "what?").oneLineError(2);
         withInput("", "summarize").oneLineError(2);
@@ -357,8 +362,12 @@ class LlamaCliTest {
         assertThat(vector.code()).as(vector.err()).isZero();
         assertThat(vector.json().get("cited").size() + vector.json().get("uncited").size()).isEqualTo(3);
 
-        // an index with vectors is not a plain bm25 index: a clear input error
-        assertThat(run("rag", "ask", "--index", index.toString(), "q").oneLineError(2).err()).contains("hybrid");
+        // the index remembers it was built by hybrid: no flags needed, and bm25 cannot read its vectors
+        Run remembered = run("rag", "ask", "--index", index.toString(), "--json", "How does the client retry a 429?");
+        assertThat(remembered.code()).as(remembered.err()).isZero();
+        assertThat(remembered.json().get("cited").get(0).get("path").asText()).isEqualTo("client.md");
+        assertThat(run("rag", "ask", "--index", index.toString(), "--retriever", "bm25", "q").oneLineError(2).err())
+                .contains("hybrid");
         // nor can another embedder read its vectors
         assertThat(run("rag", "ask", "--index", index.toString(), "--retriever", "hybrid", "--embedder",
                 "bge-small-en-v1.5-q", "q").oneLineError(2).err()).contains("all-minilm-l6-v2-q");
