@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.llamakit.apps.cli.config.ConfigException;
 import dev.llamakit.client.error.AuthenticationException;
 import dev.llamakit.client.error.LlamaConnectionException;
 import dev.llamakit.client.error.LlamaException;
 import dev.llamakit.client.error.LlamaTimeoutException;
 import java.io.UncheckedIOException;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,9 @@ import picocli.CommandLine.Spec;
  */
 abstract class AppCommand implements Callable<Integer> {
     static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    /** The commands that answer with a model when online: their model is chosen before {@link #run()}. */
+    private static final Set<String> MODEL_COMMANDS = Set.of("ask", "chat", "rag ask", "summarize");
 
     @Spec
     CommandSpec spec;
@@ -48,13 +53,19 @@ abstract class AppCommand implements Callable<Integer> {
             Logging.debug();
         }
         try {
+            if (MODEL_COMMANDS.contains(commandName()) && !common.offline(ctx)) {
+                common.explain(ctx);
+                common.chooseModel(ctx);
+            }
             int code = run();
             ctx.out().flush();
             return code;
         } catch (CliException e) {
             return fail(ctx, e.exitCode(), e.getMessage(), e);
+        } catch (ConfigException e) {
+            return fail(ctx, ExitCodes.INPUT, e.getMessage(), e);
         } catch (AuthenticationException e) {
-            return fail(ctx, ExitCodes.SERVICE, "the server refused the API key (401): check --api-key or " + common.apiKeyVariable(ctx), e);
+            return fail(ctx, ExitCodes.SERVICE, common.unauthorized(ctx), e);
         } catch (LlamaTimeoutException e) {
             return fail(ctx, ExitCodes.SERVICE, "the server at " + describeUrl(ctx) + " timed out: " + e.getMessage(), e);
         } catch (LlamaConnectionException e) {
