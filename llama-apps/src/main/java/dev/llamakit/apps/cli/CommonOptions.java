@@ -122,7 +122,7 @@ public final class CommonOptions {
             } else {
                 throw CliException.input("no model chosen and " + s.shownUrl() + " serves " + served.size() + ": "
                         + served.stream().map(Model::id).collect(Collectors.joining(", "))
-                        + "; use --model NAME, or 'llama config set model NAME'" + profileFlag(s));
+                        + "; use --model NAME, or 'llama config set model NAME" + profileFlag(s) + "'");
             }
         }
         if (verbose) {
@@ -149,7 +149,7 @@ public final class CommonOptions {
         String profileServer = "profile " + s.profile();
         boolean fromProfile = s.baseUrl() == null || profileServer.equals(s.baseUrlFrom());
         return "the server at " + s.shownUrl() + " answered 401 (unauthorized) and no API key was sent"
-                + (s.keyWithheld() != null ? " (" + s.keyWithheld() + ")" : "") + ": "
+                + (s.profileSkipped() != null ? " (profile " + s.profile() + " " + s.profileSkipped() + ")" : "") + ": "
                 + (fromProfile ? "store one with 'llama keys set " + s.profile() + "' (prompts for it), or set " + s.keyVariable()
                 : "set " + s.keyVariable() + ", or keep this server in a profile: 'llama config set base-url "
                         + s.shownUrl() + " --profile NAME' and 'llama keys set NAME'");

@@ -26,8 +26,9 @@ import java.util.Optional;
  * profile named by {@code LLAMA_PROFILE} or the file's {@code default-profile} (else the profile {@code default});
  * defaults. With no dialect set, it is chosen from the base URL: native only at the Llama API's host.
  *
- * <p>A profile's key (its {@code key} source, or a stored key named like the profile) goes only to the profile's
- * origin: a {@code --base-url} or {@code LLAMA_BASE_URL} elsewhere gets no key from the profile.
+ * <p>A profile describes one server (its {@code base-url}; without one, the Llama API): when {@code --base-url} or
+ * {@code LLAMA_BASE_URL} points at another origin, none of the profile's settings apply, so its key (its
+ * {@code key} source, or a stored key named like the profile) and its model never go to another server.
  *
  * @param baseUrl    the URL as given, or null for the dialect's default (the Llama API)
  * @param baseUrlFrom where the base URL came from, e.g. {@code --base-url}
@@ -35,14 +36,14 @@ import java.util.Optional;
  * @param dialectWhy why that dialect, in words
  * @param key        the API key, or null (never shown: {@link #toString()} leaves it out)
  * @param keyFrom    where the key came from ({@code --api-key}, {@code OPENAI_API_KEY}, {@code keys:NAME}), or null
- * @param keyWithheld why a configured key was not sent to this server, or null
+ * @param profileSkipped why the profile in use does not apply to this server (it is for another), or null
  * @param model      the model from a flag, variable or profile, or null (then the server or the default decides)
  * @param modelFrom  where the model came from, or null
  * @param profile    the profile in effect
  * @param keyVariable the environment variable the key is read from for this server
  */
 record ServerChoice(String baseUrl, String baseUrlFrom, Dialect dialect, String dialectWhy, String key, String keyFrom,
-                    String keyWithheld, String model, String modelFrom, String profile, String keyVariable) {
+                    String profileSkipped, String model, String modelFrom, String profile, String keyVariable) {
     /** The only host that speaks the native Llama API. */
     static final String LLAMA_API_HOST = "api.llama.com";
 
@@ -88,6 +89,24 @@ record ServerChoice(String baseUrl, String baseUrlFrom, Dialect dialect, String 
                 namedByFlag ? null : fromProfile(profile, Setting.BASE_URL, profileLabel));
         String baseUrl = url == null ? null : url.value().strip();
 
+        // a profile describes one server (without a base-url: the Llama API); elsewhere none of it applies
+        String profileUrl = profile.get(Setting.BASE_URL).orElse(LlamaClient.DEFAULT_BASE_URL);
+        boolean applies = sameOrigin(baseUrl != null ? baseUrl : LlamaClient.DEFAULT_BASE_URL, profileUrl);
+        KeyStore keys = KeyStore.load(folder.keysFile());
+        Optional<KeySource> profileKey = profile.get(Setting.KEY).map(KeySource::parse)
+                .or(() -> keys.get(profileName).map(k -> new KeySource.Stored(profileName)));
+        String skipped = null;
+        if (!applies) {
+            if (!profile.values().isEmpty() || profileKey.isPresent()) {
+                skipped = "not applied: its server is " + origin(profileUrl)
+                        + profileKey.map(k -> ", its key (" + k.spec() + ") stays there").orElse("");
+            }
+            profile = Profile.empty(profileName);
+            profileKey = Optional.empty();
+            dialectSet = first(found(blank(o.dialect), "--dialect"), found(ctx.variable("LLAMA_DIALECT"), "LLAMA_DIALECT"));
+            explicit = dialectSet == null ? null : parseDialect(dialectSet.value(), dialectSet.from());
+        }
+
         Dialect dialect;
         String why;
         if (explicit != null) {
@@ -98,28 +117,15 @@ record ServerChoice(String baseUrl, String baseUrlFrom, Dialect dialect, String 
             why = baseUrl == null ? "no base URL: the Llama API"
                     : dialect == Dialect.LLAMA ? "the Llama API's own host"
                     : isLlamaApiHost(baseUrl) ? "the Llama API's OpenAI-compatible path"
-                    : "not the Llama API's host (" + LLAMA_API_HOST + "), so OpenAI-compatible";
+                    : uri(baseUrl).map(URI::getHost).orElse("the host") + " is not " + LLAMA_API_HOST + ", the Llama API's host";
         }
 
         String effectiveUrl = baseUrl != null ? baseUrl
                 : dialect == Dialect.OPENAI ? LlamaClient.DEFAULT_COMPAT_BASE_URL : LlamaClient.DEFAULT_BASE_URL;
         String keyVariable = keyVariable(dialect, effectiveUrl);
 
-        // the key: the profile's goes only to the profile's own origin
-        String profileUrl = profile.get(Setting.BASE_URL).orElse(null);
-        boolean profileOrigin = profileUrl == null ? sameOrigin(effectiveUrl, LlamaClient.DEFAULT_BASE_URL)
-                : sameOrigin(effectiveUrl, profileUrl);
-        Optional<KeySource> profileKey = profile.get(Setting.KEY).map(KeySource::parse);
-        KeyStore keys = null;
-        if (profileKey.isEmpty()) {
-            keys = KeyStore.load(folder.keysFile());
-            if (keys.get(profileName).isPresent()) {
-                profileKey = Optional.of(new KeySource.Stored(profileName));
-            }
-        }
         String key = null;
         String keyFrom = null;
-        String withheld = null;
         if (blank(o.apiKey) != null) {
             key = o.apiKey.strip();
             keyFrom = "--api-key";
@@ -130,17 +136,8 @@ record ServerChoice(String baseUrl, String baseUrlFrom, Dialect dialect, String 
                 key = ctx.variable(keyVariable);
                 keyFrom = key == null ? null : keyVariable;
             } else if (profileTier && profileKey.isPresent()) {
-                if (!profileOrigin) {
-                    withheld = profileLabel + "'s key (" + profileKey.get().spec() + ") belongs to "
-                            + origin(profileUrl != null ? profileUrl : LlamaClient.DEFAULT_BASE_URL)
-                            + ", not sent to " + origin(effectiveUrl);
-                } else {
-                    if (keys == null) {
-                        keys = KeyStore.load(folder.keysFile());
-                    }
-                    key = profileKey.get().read(ctx.env(), keys, folder.dir(), ctx.home());
-                    keyFrom = profileKey.get().spec() + " (" + profileLabel + ")";
-                }
+                key = profileKey.get().read(ctx.env(), keys, folder.dir(), ctx.home());
+                keyFrom = profileKey.get().spec() + " (" + profileLabel + ")";
             }
         }
 
@@ -148,7 +145,7 @@ record ServerChoice(String baseUrl, String baseUrlFrom, Dialect dialect, String 
                 namedByFlag ? fromProfile(profile, Setting.MODEL, profileLabel) : null,
                 found(ctx.variable("LLAMA_MODEL"), "LLAMA_MODEL"),
                 namedByFlag ? null : fromProfile(profile, Setting.MODEL, profileLabel));
-        return new ServerChoice(baseUrl, url == null ? null : url.from(), dialect, why, key, keyFrom, withheld,
+        return new ServerChoice(baseUrl, url == null ? null : url.from(), dialect, why, key, keyFrom, skipped,
                 model == null ? null : model.value(), model == null ? null : model.from(), profileName, keyVariable);
     }
 
@@ -183,8 +180,8 @@ record ServerChoice(String baseUrl, String baseUrlFrom, Dialect dialect, String 
     String describe() {
         return "server " + shownUrl() + " (" + (baseUrlFrom == null ? "default" : baseUrlFrom) + "), dialect "
                 + dialect.name().toLowerCase(Locale.ROOT) + " (" + dialectWhy + "), key "
-                + (keyFrom != null ? "from " + keyFrom : "none" + (keyWithheld != null ? ": " + keyWithheld : ""))
-                + ", profile " + profile;
+                + (keyFrom != null ? "from " + keyFrom : "none") + ", profile " + profile
+                + (profileSkipped != null ? " (" + profileSkipped + ")" : "");
     }
 
     @Override

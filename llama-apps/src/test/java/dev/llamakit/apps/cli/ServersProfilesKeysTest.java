@@ -130,7 +130,7 @@ class ServersProfilesKeysTest {
                 "Which moon?").ok();
         assertThat(r.out()).contains("Echo:");
         assertThat(last().path()).isEqualTo("/compat/v1/chat/completions");
-        assertThat(r.err()).contains("dialect openai (not the Llama API's host (api.llama.com), so OpenAI-compatible)")
+        assertThat(r.err()).contains("dialect openai (127.0.0.1 is not api.llama.com, the Llama API's host)")
                 .contains("model llama3.2 (the only model " + server.compatBaseUrl() + " serves)")
                 .doesNotContain(KEY);
     }
@@ -138,19 +138,20 @@ class ServersProfilesKeysTest {
     @Test
     void theDialectCanBeSetByFlagVariableOrProfile() {
         String native_ = server.baseUrl();
-        assertThat(run("models", "-v", "--base-url", native_, "--api-key", KEY).ok().err()).contains("dialect openai (not");
+        assertThat(run("models", "-v", "--base-url", native_, "--api-key", KEY).ok().err()).contains("dialect openai (127.0.0.1 is not api.llama.com");
         assertThat(run("models", "-v", "--base-url", native_, "--api-key", KEY, "--dialect", "llama").ok().err())
                 .contains("dialect llama (set by --dialect)");
         assertThat(env(Map.of("LLAMA_DIALECT", "llama"), "models", "-v", "--base-url", native_, "--api-key", KEY).ok().err())
                 .contains("dialect llama (set by LLAMA_DIALECT)");
+        run("config", "set", "base-url", native_).ok();
         run("config", "set", "dialect", "llama").ok();
-        assertThat(run("models", "-v", "--base-url", native_, "--api-key", KEY).ok().err())
-                .contains("dialect llama (set by profile default)");
+        assertThat(run("models", "-v", "--api-key", KEY).ok().err()).contains("dialect llama (set by profile default)");
         // the flag beats the variable, the variable beats the profile
         env(Map.of("LLAMA_DIALECT", "llama"), "models", "--base-url", server.compatBaseUrl(), "--api-key", KEY,
                 "--dialect", "openai").ok();
         run("config", "set", "dialect", "openai").ok();
-        env(Map.of("LLAMA_DIALECT", "llama"), "models", "--base-url", native_, "--api-key", KEY).ok();
+        assertThat(env(Map.of("LLAMA_DIALECT", "llama"), "models", "-v", "--api-key", KEY).ok().err())
+                .contains("dialect llama (set by LLAMA_DIALECT)");
         assertThat(env(Map.of("LLAMA_DIALECT", "klingon"), "models", "--base-url", native_).fails(2).err())
                 .contains("unknown dialect 'klingon' (LLAMA_DIALECT)");
     }
@@ -260,18 +261,21 @@ class ServersProfilesKeysTest {
             run(Map.of(), KEY + "\n", "keys", "set").ok();
             Run r = run("models", "-v", "--base-url", other.compatBaseUrl()).ok();
             assertThat(other.requests().get(0).header("Authorization")).isNull();
-            assertThat(r.err()).contains("key none: profile default's key (keys:default) belongs to https://api.llama.com:443")
-                    .doesNotContain(KEY);
+            assertThat(r.err()).contains("key none, profile default (not applied: its server is https://api.llama.com:443, "
+                    + "its key (keys:default) stays there)").doesNotContain(KEY);
             // a profile for one server does not lend its key to another
             run("config", "set", "base-url", server.compatBaseUrl(), "--profile", "p").ok();
             run("config", "set", "key", "keys:default", "--profile", "p").ok();
-            run("models", "--profile", "p", "--base-url", other.compatBaseUrl()).ok();
-            assertThat(other.requests().get(1).header("Authorization")).isNull();
+            run("config", "set", "model", "llama3.2", "--profile", "p").ok();
+            run("ask", "--profile", "p", "--base-url", other.compatBaseUrl(), "--context", question.toString(), "q").ok();
+            assertThat(other.requests().get(1).header("Authorization")).isNull(); // GET models: its only model, not p's
+            assertThat(other.requests().get(2).header("Authorization")).isNull();
+            assertThat(other.requests().get(2).json().get("model").asText()).isEqualTo("m");
             run("models", "--profile", "p").ok();
             assertThat(last().header("Authorization")).isEqualTo("Bearer " + KEY);
             // the Llama API's variable never goes to another server
             env(Map.of("LLAMA_API_KEY", KEY), "models", "--base-url", other.compatBaseUrl()).ok();
-            assertThat(other.requests().get(2).header("Authorization")).isNull();
+            assertThat(other.requests().get(3).header("Authorization")).isNull();
         }
     }
 
