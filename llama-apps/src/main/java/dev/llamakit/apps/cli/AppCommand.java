@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.llamakit.apps.cli.config.ConfigException;
 import dev.llamakit.client.LlamaClient;
 import dev.llamakit.client.Model;
+import dev.llamakit.client.error.AuthenticationException;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +22,9 @@ import picocli.CommandLine.Spec;
  */
 abstract class AppCommand implements Callable<Integer> {
     static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    /** The commands that answer with a model when online: their model is chosen before {@link #run()}. */
+    private static final Set<String> MODEL_COMMANDS = Set.of("ask", "chat", "rag ask", "summarize");
 
     @Spec
     CommandSpec spec;
@@ -43,9 +49,18 @@ abstract class AppCommand implements Callable<Integer> {
         CliContext ctx = ctx();
         Logging.configure(common.verbose);
         try {
+            if (MODEL_COMMANDS.contains(commandName()) && !common.offline(ctx)) {
+                common.explain(ctx);
+                common.chooseModel(ctx);
+            }
             int code = run();
             ctx.out().flush();
             return code;
+        } catch (ConfigException e) {
+            return fail(ctx, ExitCodes.INPUT, e.getMessage(), e);
+        } catch (AuthenticationException e) {
+            // the profile, the key's source and how to store one: the options know them
+            return fail(ctx, ExitCodes.SERVICE, common.unauthorized(ctx), e);
         } catch (Exception e) {
             CliErrors.Failure failure = CliErrors.describe(e, server(ctx));
             return fail(ctx, failure.exitCode(), failure.message(), e);
@@ -61,9 +76,10 @@ abstract class AppCommand implements Callable<Integer> {
             if (common.offline(ctx)) {
                 return null;
             }
+            ServerChoice chosen = common.server(ctx);
             LlamaClient client = common.client(ctx);
-            return new CliErrors.Server(client.baseUrl().toString(), common.apiKeyVariable(ctx),
-                    common.apiKey(ctx) != null, common.model,
+            String model = common.model != null ? common.model : chosen.model() != null ? chosen.model() : "";
+            return new CliErrors.Server(client.baseUrl().toString(), chosen.keyVariable(), chosen.key() != null, model,
                     () -> client.models().stream().map(Model::id).toList());
         } catch (RuntimeException e) {
             return null;

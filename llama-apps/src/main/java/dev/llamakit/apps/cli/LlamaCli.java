@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
         description = {"Chat, summarize, answer questions and search your documents with Llama models.",
                 "Without LLAMA_API_KEY or --base-url everything but chat and models runs offline (extractive methods)."},
         subcommands = {ChatCommand.class, SummarizeCommand.class, AskCommand.class, RagCommand.class,
-                ModelsCommand.class, EvalCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+                ModelsCommand.class, EvalCommand.class, ConfigCommand.class, KeysCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class LlamaCli implements Callable<Integer> {
     private final CliContext context;
 

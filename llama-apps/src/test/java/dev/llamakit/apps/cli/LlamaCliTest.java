@@ -85,10 +85,10 @@ class LlamaCliTest {
         return withInput("", args);
     }
 
-    /** Online options: the test server and its key, given explicitly. */
+    /** Online options: the test server (native: a loopback URL alone would be OpenAI-compatible) and its key, given explicitly. */
     static String[] online(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--base-url", server.baseUrl(), "--api-key", KEY));
+        all.addAll(List.of("--base-url", server.baseUrl(), "--dialect", "llama", "--api-key", KEY));
         return all.toArray(String[]::new);
     }
 
@@ -152,9 +152,9 @@ class LlamaCliTest {
 
     @Test
     void wrongKeyIs401AndAServiceError() {
-        Run r = run("models", "--base-url", server.baseUrl(), "--api-key", "wrong").oneLineError(3);
+        Run r = run("models", "--base-url", server.baseUrl(), "--dialect", "llama", "--api-key", "wrong").oneLineError(3);
         assertThat(r.err()).contains("401").doesNotContain("wrong");
-        run("summarize", DOCS.resolve("client.md").toString(), "--base-url", server.baseUrl(), "--api-key", "wrong")
+        run("summarize", DOCS.resolve("client.md").toString(), "--base-url", server.baseUrl(), "--dialect", "llama", "--api-key", "wrong")
                 .oneLineError(3);
     }
 
@@ -528,7 +528,7 @@ class LlamaCliTest {
         assertThat(withInput("hi\n", online("chat", "--memory", "goldfish")).oneLineError(2).err())
                 .contains("unknown memory strategy 'goldfish'").contains("sliding-window");
         withInput("hi\n", online("chat", "--memory", "sliding-window", "--memory-option", "colour=blue")).oneLineError(2);
-        withInput("hi\n", "chat", "--base-url", server.baseUrl(), "--api-key", "wrong").oneLineError(3);
+        withInput("hi\n", "chat", "--base-url", server.baseUrl(), "--dialect", "llama", "--api-key", "wrong").oneLineError(3);
         withInput("hi\n", "chat", "--base-url", "http://127.0.0.1:" + closedPort() + "/v1", "--api-key", KEY).oneLineError(3);
     }
 
