@@ -155,7 +155,7 @@ public final class CommonOptions {
                 + (s.profileSkipped() != null ? " (profile " + s.profile() + " " + s.profileSkipped() + ")" : "") + ": "
                 + (fromProfile ? "store one with 'llama keys set " + s.profile() + "' (prompts for it), set " + s.keyVariable()
                         + " or pass --api-key"
-                : "set " + s.keyVariable() + ", or keep this server in a profile: 'llama config set base-url "
+                : "set " + s.keyVariable() + " or pass --api-key, or keep this server in a profile: 'llama config set base-url "
                         + s.shownUrl() + " --profile NAME' and 'llama keys set NAME'");
     }
 

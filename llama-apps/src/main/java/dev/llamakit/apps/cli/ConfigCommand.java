@@ -19,8 +19,7 @@ import picocli.CommandLine.Spec;
         description = {"Profiles in the configuration file ($XDG_CONFIG_HOME/llamakit/config.toml; ~/.config/llamakit on "
                 + "Linux and macOS, %APPDATA%\\llamakit on Windows).",
                 "Settings: base-url, dialect (llama|openai), model, key (keys:NAME, env:VAR or file:PATH; never the key "
-                + "itself), and default-profile.",
-                "Example: llama config set base-url http://localhost:11434/v1 --profile ollama"},
+                + "itself), and default-profile."},
         subcommands = {ConfigCommand.Set.class, ConfigCommand.Get.class, ConfigCommand.Unset.class,
                 ConfigCommand.ListCommand.class, ConfigCommand.PathCommand.class})
 final class ConfigCommand implements Callable<Integer> {
@@ -55,9 +54,7 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Command(name = "set", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
             description = {"Sets a setting in the profile in use (--profile, LLAMA_PROFILE, default-profile, else 'default'); "
-                    + "creates the profile. The file is written atomically, mode 600.",
-                    "Examples:", "  llama config set base-url http://localhost:11434/v1 --profile ollama",
-                    "  llama config set key env:OLLAMA_API_KEY --profile ollama", "  llama config set default-profile ollama"})
+                    + "creates the profile. The file is written atomically, mode 600."})
     static final class Set extends ConfigAction {
         @Parameters(index = "0", paramLabel = "KEY", description = "base-url, dialect, model, key or default-profile")
         String key;
@@ -90,8 +87,7 @@ final class ConfigCommand implements Callable<Integer> {
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
-            description = {"Prints a setting of the profile in use (exit code 2 when it is not set).",
-                    "Example: llama config get base-url --profile ollama"})
+            description = {"Prints a setting of the profile in use (exit code 2 when it is not set)."})
     static final class Get extends ConfigAction {
         @Parameters(index = "0", paramLabel = "KEY", description = "base-url, dialect, model, key or default-profile")
         String key;
@@ -125,7 +121,7 @@ final class ConfigCommand implements Callable<Integer> {
     }
 
     @Command(name = "unset", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
-            description = {"Removes a setting from the profile in use.", "Example: llama config unset model --profile ollama"})
+            description = {"Removes a setting from the profile in use."})
     static final class Unset extends ConfigAction {
         @Parameters(index = "0", paramLabel = "KEY", description = "base-url, dialect, model, key or default-profile")
         String key;
@@ -145,7 +141,7 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Command(name = "list", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
             description = {"Shows the files, the profile in use and every profile's settings. Never prints a key: "
-                    + "a profile's key is where it comes from (keys:NAME, env:VAR, file:PATH).", "Example: llama config list --json"})
+                    + "a profile's key is where it comes from (keys:NAME, env:VAR, file:PATH)."})
     static final class ListCommand extends ConfigAction {
         @Override
         int run() {

@@ -48,7 +48,27 @@ final class HelpExamples {
                     "llama help rag ask")),
             Map.entry("llama completion", List.of(
                     "source <(llama completion bash)   # this shell; add it to ~/.bashrc to keep it",
-                    "source <(llama completion zsh)    # in ~/.zshrc")));
+                    "source <(llama completion zsh)    # in ~/.zshrc")),
+            Map.entry("llama config", List.of(
+                    "llama config set base-url http://localhost:11434/v1 --profile ollama",
+                    "llama config list")),
+            Map.entry("llama config set", List.of(
+                    "llama config set base-url http://localhost:11434/v1 --profile ollama",
+                    "llama config set key env:OLLAMA_API_KEY --profile ollama",
+                    "llama config set default-profile ollama")),
+            Map.entry("llama config get", List.of("llama config get base-url --profile ollama")),
+            Map.entry("llama config unset", List.of("llama config unset model --profile ollama")),
+            Map.entry("llama config list", List.of("llama config list", "llama config list --json")),
+            Map.entry("llama config path", List.of("llama config path")),
+            Map.entry("llama keys", List.of(
+                    "llama keys set ollama          # prompts for the key",
+                    "cat key.txt | llama keys set ollama")),
+            Map.entry("llama keys set", List.of(
+                    "llama keys set ollama",
+                    "llama keys set --profile vllm   # NAME defaults to the profile")),
+            Map.entry("llama keys list", List.of("llama keys list --json")),
+            Map.entry("llama keys path", List.of("llama keys path")),
+            Map.entry("llama keys remove", List.of("llama keys remove ollama")));
 
     private HelpExamples() {
     }

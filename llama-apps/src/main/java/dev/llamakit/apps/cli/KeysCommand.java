@@ -21,8 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code llama keys}: API keys stored next to the configuration (keys.toml, mode 600), never typed on the command line. */
 @Command(name = "keys", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
         description = {"API keys kept in keys.toml next to the configuration (mode 600). A profile uses the key named like "
-                + "it, or the one its key setting names (keys:NAME).",
-                "Example: llama keys set ollama   (prompts; or: cat key.txt | llama keys set ollama)"},
+                + "it, or the one its key setting names (keys:NAME)."},
         subcommands = {KeysCommand.Set.class, KeysCommand.ListCommand.class, KeysCommand.PathCommand.class,
                 KeysCommand.Remove.class})
 final class KeysCommand implements Callable<Integer> {
@@ -37,7 +36,6 @@ final class KeysCommand implements Callable<Integer> {
 
     @Command(name = "set", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
             description = {"Stores a key: prompts without echo on a terminal, else reads one line from stdin.",
-                    "Examples:", "  llama keys set ollama", "  llama keys set --profile vllm       (NAME defaults to the profile in use)",
                     "  pass show vllm | llama keys set vllm"})
     static final class Set extends ConfigCommand.ConfigAction {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The key's name (default: the profile in use).")
@@ -100,7 +98,7 @@ final class KeysCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
-            description = {"Lists the stored keys' names (never the keys).", "Example: llama keys list --json"})
+            description = {"Lists the stored keys' names (never the keys)."})
     static final class ListCommand extends ConfigCommand.ConfigAction {
         @Override
         int run() {
@@ -128,7 +126,7 @@ final class KeysCommand implements Callable<Integer> {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
-            description = {"Removes a stored key.", "Example: llama keys remove ollama"})
+            description = {"Removes a stored key."})
     static final class Remove extends ConfigCommand.ConfigAction {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;

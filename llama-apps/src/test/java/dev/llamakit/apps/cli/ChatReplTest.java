@@ -86,7 +86,7 @@ class ChatReplTest {
         cmd.setErr(ctx.err());
         List<String> all = new ArrayList<>(List.of("chat"));
         all.addAll(List.of(args));
-        all.addAll(List.of("--base-url", server.baseUrl(), "--api-key", KEY));
+        all.addAll(List.of("--base-url", server.baseUrl(), "--dialect", "llama", "--api-key", KEY));
         int code = cmd.execute(all.toArray(String[]::new));
         return new Run(code, out.toString(), screen.toString(StandardCharsets.UTF_8), err.toString());
     }

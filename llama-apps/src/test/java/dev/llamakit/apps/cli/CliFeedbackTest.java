@@ -92,7 +92,7 @@ class CliFeedbackTest {
 
     static String[] online(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--base-url", server.baseUrl(), "--api-key", KEY));
+        all.addAll(List.of("--base-url", server.baseUrl(), "--dialect", "llama", "--api-key", KEY));
         return all.toArray(String[]::new);
     }
 
@@ -120,7 +120,9 @@ class CliFeedbackTest {
                 .contains("nothing is listening");
         Run v = run("models", "--base-url", url, "--api-key", KEY, "-v");
         assertThat(v.code()).isEqualTo(3);
-        assertThat(v.err().lines().findFirst().orElseThrow()).contains("connection refused").doesNotMatch(CLASS_NAME);
+        // with -v the server, dialect and key source come first; then the error line
+        assertThat(v.err().lines().filter(l -> l.startsWith("llama models:")).findFirst().orElseThrow())
+                .contains("connection refused").doesNotMatch(CLASS_NAME);
         assertThat(v.err()).contains("caused by: ").contains("LlamaConnectionException").contains("\tat ");
     }
 
@@ -176,9 +178,9 @@ class CliFeedbackTest {
     void a401SaysWhetherAKeyWasSent() {
         assertThat(run("models", "--dialect", "openai", "--base-url", server.compatBaseUrl()).oneLineError(3).err())
                 .contains("answered 401").contains("no API key was sent").contains("OPENAI_API_KEY").contains("--api-key");
-        assertThat(run("models", "--base-url", server.baseUrl()).oneLineError(2).err())
+        assertThat(run("models", "--base-url", server.baseUrl(), "--dialect", "llama").oneLineError(2).err())
                 .contains("no API key for the server at " + server.baseUrl()).contains("LLAMA_API_KEY");
-        assertThat(run("models", "--base-url", server.baseUrl(), "--api-key", "wrong").oneLineError(3).err())
+        assertThat(run("models", "--base-url", server.baseUrl(), "--dialect", "llama", "--api-key", "wrong").oneLineError(3).err())
                 .contains("refused the API key").contains("(401)").doesNotContain("wrong");
     }
 

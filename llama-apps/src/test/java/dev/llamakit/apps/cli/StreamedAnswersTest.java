@@ -53,7 +53,7 @@ class StreamedAnswersTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                java.util.stream.Stream.of("--base-url", server.baseUrl(), "--api-key", KEY)).toArray(String[]::new);
+                java.util.stream.Stream.of("--base-url", server.baseUrl(), "--dialect", "llama", "--api-key", KEY)).toArray(String[]::new);
         CliContext ctx = new CliContext(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintWriter(out, true), new PrintWriter(err, true), name -> null, terminal, tmp.resolve("home"),
                 handler -> () -> { });
