@@ -1,5 +1,6 @@
 package dev.llamakit.apps.cli;
 
+import dev.llamakit.apps.TextTooLongException;
 import dev.llamakit.apps.summarize.ExtractiveSummarizer;
 import dev.llamakit.apps.summarize.SummaryResult;
 import dev.llamakit.apps.summarize.TextSummarizer;
@@ -32,7 +33,12 @@ final class SummarizeCommand extends AppCommand {
         boolean offline = common.offline(ctx);
         Summarizer summarizer = offline ? new ExtractiveSummarizer()
                 : new ChatModelSummarizer(common.client(ctx), common.model);
-        SummaryResult result = TextSummarizer.of(summarizer).summarize(text, instruction);
+        SummaryResult result;
+        try {
+            result = TextSummarizer.of(summarizer).summarize(text, instruction);
+        } catch (TextTooLongException e) {
+            throw CliException.input(e.getMessage() + (offline ? " (e.g. head -c 4M FILE | llama summarize)" : ""));
+        }
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("summary", result.summary());
