@@ -34,13 +34,18 @@ import java.util.regex.Pattern;
  * is code or a heading, and each passage gets the line it starts on.
  */
 final class PassageSelector {
-    /** The score (cosine + {@value #LEXICAL_WEIGHT} × coverage) the best sentence needs to be an answer. */
-    static final double MIN_SCORE = 0.72;
+    /**
+     * The score the best sentence needs to be an answer: its cosine, {@value #SECTION_WEIGHT} × its section's cosine,
+     * {@value #LEXICAL_WEIGHT} × its coverage and the rank prior, summed.
+     */
+    static final double MIN_SCORE = 0.80;
     /** The weight of lexical coverage (0 to 1) beside the cosine (-1 to 1). */
     static final double LEXICAL_WEIGHT = 0.5;
     /** How much less than the best a neighbour may score and still join the passage. */
     static final double NEIGHBOUR_MARGIN = 0.12;
     static final int MAX_SENTENCES = 3;
+    /** The weight of the cosine of the question with the sentence's document title and section heading. */
+    static final double SECTION_WEIGHT = 0.15;
     /** What the retriever's order adds: up to this much for a sentence of the first hit, nothing for the last. */
     static final double RANK_PRIOR = 0.1;
     static final int MAX_LIST_ITEMS = 8;
@@ -62,6 +67,10 @@ final class PassageSelector {
     private record Candidate(int hit, int index, Sentences.Sentence sentence, SentenceKind kind, String context,
                              String clean, int line, String heading) {
         /** What is embedded: the sentence under its section heading, which says what a short row or line is about. */
+        String section() {
+            return context.strip();
+        }
+
         String embedded() {
             return heading.isBlank() ? clean : heading + ": " + clean;
         }
@@ -79,9 +88,22 @@ final class PassageSelector {
             String heading = "";
             List<Candidate> list = new ArrayList<>();
             List<Sentences.Sentence> sentences = Sentences.split(chunk.text());
+            int rowEnd = -1;
             for (int i = 0; i < sentences.size(); i++) {
                 Sentences.Sentence s = sentences.get(i);
                 SentenceKind kind = SentenceKind.of(chunk.text(), s);
+                String row = SentenceKind.lineOf(chunk.text(), s.start());
+                if (row.startsWith("|")) {
+                    // a table row is one candidate, quoted whole, however many sentences it holds
+                    if (s.start() < rowEnd) {
+                        continue;
+                    }
+                    int at = chunk.text().indexOf(row, chunk.text().lastIndexOf('\n', Math.max(0, s.start() - 1)) + 1);
+                    if (at >= 0 && at <= s.start()) {
+                        s = new Sentences.Sentence(row, at, at + row.length());
+                        rowEnd = s.end();
+                    }
+                }
                 int line = 0;
                 if (source != null) {
                     line = source.lineOf(s.text(), Math.max(1, chunkLine)).orElse(0);
@@ -95,7 +117,7 @@ final class PassageSelector {
                     heading = s.text();
                 }
                 String clean = clean(s.text(), kind);
-                Candidate c = new Candidate(h, i, s, kind, chunk.title() + "\n" + heading, clean, line, heading);
+                Candidate c = new Candidate(h, list.size(), s, kind, chunk.title() + "\n" + heading, clean, line, heading);
                 list.add(c);
                 if (kind.citable() && Headings.words(clean) >= 3
                         && (questionKey.isEmpty() || !letters(s.text()).contains(questionKey))) {
@@ -219,6 +241,15 @@ final class PassageSelector {
         double[] out = new double[n];
         float[] q = embedder == null ? null : embedder.embedQuery(question);
         List<float[]> vectors = embedder == null ? null : embedder.embed(all.stream().map(Candidate::embedded).toList());
+        // what the sentence's section is about, from its document title and heading: "Retries and timeouts" vs "Faults"
+        Map<String, Double> sectionCosine = new HashMap<>();
+        if (q != null) {
+            List<String> sections = all.stream().map(Candidate::section).distinct().toList();
+            List<float[]> sv = embedder.embed(sections);
+            for (int i = 0; i < sections.size(); i++) {
+                sectionCosine.put(sections.get(i), cosine(q, sv.get(i)));
+            }
+        }
         for (int i = 0; i < n; i++) {
             double covered = 0;
             for (String term : queryTerms) {
@@ -228,7 +259,9 @@ final class PassageSelector {
             }
             double lexical = totalIdf == 0 ? 0 : covered / totalIdf;
             double prior = RANK_PRIOR * (hits - all.get(i).hit()) / hits;
-            out[i] = (q == null ? lexical * 1.2 : cosine(q, vectors.get(i))) + LEXICAL_WEIGHT * lexical + prior;
+            double meaning = q == null ? lexical * 1.2
+                    : cosine(q, vectors.get(i)) + SECTION_WEIGHT * sectionCosine.get(all.get(i).section());
+            out[i] = meaning + LEXICAL_WEIGHT * lexical + prior;
         }
         return out;
     }

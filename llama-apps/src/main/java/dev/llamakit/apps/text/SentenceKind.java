@@ -32,8 +32,15 @@ public enum SentenceKind {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(sentence, "sentence");
         String t = sentence.text().strip();
+        String line = lineOf(text, sentence.start());
+        if (line.startsWith("|")) {
+            // a row is judged whole: a sentence break inside it ("| How is X done? | like this |") splits no row
+            t = line;
+        }
         if (t.startsWith("|") || (t.endsWith("|") && t.indexOf('|') < t.length() - 1)) {
-            if (RULE_ROW.matcher(t).matches() || RULE_ROW.matcher(nextLine(text, sentence.end())).matches()) {
+            int lineEnd = text.indexOf('\n', sentence.start());
+            if (RULE_ROW.matcher(t).matches()
+                    || RULE_ROW.matcher(nextLine(text, lineEnd < 0 ? text.length() : lineEnd - 1)).matches()) {
                 return TABLE_HEADER;
             }
             String cells = t.replaceAll("^\\|+|\\|+$", "").strip();
@@ -43,13 +50,16 @@ public enum SentenceKind {
             }
             return isDataRow(cells) ? TABLE_DATA : TABLE_ROW;
         }
-        if (t.startsWith("#") || t.startsWith("```") || t.startsWith("~~~") || Headings.isHeading(text, sentence)) {
-            return t.startsWith("```") || t.startsWith("~~~") ? CODE : HEADING;
+        if (t.startsWith("#") || t.startsWith("```") || t.startsWith("~~~")) {
+            return t.startsWith("#") ? HEADING : CODE;
         }
         boolean item = LIST_MARKER.matcher(t).find();
         String body = LIST_MARKER.matcher(t).replaceFirst("");
         if (isCode(body) || isCommand(body)) {
             return CODE;
+        }
+        if (Headings.isHeading(text, sentence)) {
+            return HEADING;
         }
         if (body.endsWith("?")) {
             return QUESTION;
@@ -101,6 +111,16 @@ public enum SentenceKind {
             return true;
         }
         return !endsLikeProse && OPTION.matcher(u).find() && u.matches("^[\\w./-]+\\s.*");
+    }
+
+    /** The whole line of {@code text} around {@code offset}, stripped. */
+    public static String lineOf(String text, int offset) {
+        int start = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+        if (offset == 0) {
+            start = 0;
+        }
+        int end = text.indexOf('\n', offset);
+        return text.substring(start, end < 0 ? text.length() : end).strip();
     }
 
     private static String nextLine(String text, int from) {
