@@ -1,5 +1,6 @@
 package dev.llamakit.apps.cli;
 
+import dev.llamakit.apps.TextTooLongException;
 import dev.llamakit.apps.qa.Answer;
 import dev.llamakit.apps.qa.QuestionAnswerer;
 import java.util.LinkedHashMap;
@@ -34,7 +35,13 @@ final class AskCommand extends AppCommand {
         StreamingModel streaming = common.offline(ctx) || common.json ? null : new StreamingModel(common.client(ctx), ctx.out());
         QuestionAnswerer qa = common.offline(ctx) ? QuestionAnswerer.offline()
                 : QuestionAnswerer.withModel(streaming != null ? streaming : common.client(ctx), common.model);
-        Answer answer = qa.answer(text, q);
+        Answer answer;
+        try {
+            answer = qa.answer(text, q);
+        } catch (TextTooLongException e) {
+            throw CliException.input(e.getMessage() + "; to ask about a long text, put it in a folder and use "
+                    + "'llama rag ask --docs DIR QUESTION', which sends only the passages that match");
+        }
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("question", q);

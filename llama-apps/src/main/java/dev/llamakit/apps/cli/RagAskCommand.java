@@ -30,6 +30,20 @@ import picocli.CommandLine.Parameters;
         description = {"Answer a question from indexed documents, citing them as [1], [2], ...",
                 "Offline: the best-supported sentences of the retrieved passages, with their citations."})
 final class RagAskCommand extends AppCommand {
+    /** The retriever of {@code --docs} offline when {@code --retriever} is not given: BM25 and meaning, fused. */
+    static final String OFFLINE_DOCS_RETRIEVER = "hybrid";
+
+    /** The pipeline over {@code retriever}: offline answers picked by meaning with {@code embedder}, lines under {@code root}. */
+    static RagPipeline.Builder pipeline(Retriever retriever, Embedder embedder, Path root, int topK) {
+        RagPipeline.Builder b = RagPipeline.builder(retriever).topK(topK);
+        if (embedder != null) {
+            b.sentenceEmbedder(embedder);
+        }
+        if (root != null) {
+            b.documentRoot(root);
+        }
+        return b;
+    }
 
     @Parameters(arity = "1..*", paramLabel = "QUESTION", description = "The question (several words are joined).")
     List<String> question;
@@ -72,8 +86,11 @@ final class RagAskCommand extends AppCommand {
         if (topK < 1) {
             throw new CliException(ExitCodes.USAGE, "--top-k must be at least 1");
         }
-        RetrieverChoice.requireKnown(retrieval.name);
         String docs = corpus == null ? null : corpus.docs;
+        if (docs != null && common.offline(ctx) && !spec.commandLine().getParseResult().hasMatchedOption("--retriever")) {
+            retrieval.name = OFFLINE_DOCS_RETRIEVER;
+        }
+        RetrieverChoice.requireKnown(retrieval.name);
         RagAnswer answer;
         int loaded = 0;
         List<LoadReport.SkippedFile> skipped = List.of();
@@ -107,7 +124,7 @@ final class RagAskCommand extends AppCommand {
                     retrieval.useRecorded(recorded, spec.commandLine().getParseResult(), built, false));
         }
         String indexName = index != null ? index.toString() : RetrieverOptions.DEFAULT_OPENSEARCH_INDEX;
-        boolean needsEmbedder = retrieval.dense() || "mmr".equals(rerank);
+        boolean needsEmbedder = retrieval.dense() || "mmr".equals(rerank) || common.offline(ctx);
         // with a model, the answer is printed as it arrives, its markers renumbered as the whole answer's will be
         AtomicInteger sources = new AtomicInteger();
         StreamingModel streaming = common.offline(ctx) || common.json ? null
@@ -128,7 +145,7 @@ final class RagAskCommand extends AppCommand {
                 sources.set(kept.size());
                 return kept;
             };
-            RagPipeline.Builder b = RagPipeline.builder(r).topK(topK).reranker(counted);
+            RagPipeline.Builder b = pipeline(r, embedder, docs != null ? Path.of(docs) : null, topK).reranker(counted);
             if (rerank != null) {
                 b.candidates(candidates != null ? candidates : Math.min(10_000, topK * 4));
             }
@@ -216,8 +233,11 @@ final class RagAskCommand extends AppCommand {
         }
     }
 
-    /** {@code [1] Title — path (offsets 120–480)}. */
+    /** {@code [1] path:line — Title} when the line is known, else {@code [1] Title — path (offsets 120–480)}. */
     static String describe(Source s) {
+        if (s.line() > 0) {
+            return "[" + s.number() + "] " + s.location() + " \u2014 " + s.title();
+        }
         String where = s.path() != null && !s.path().isBlank() ? s.path() : s.documentId();
         return "[" + s.number() + "] " + s.title() + " \u2014 " + where + " (" + s.start() + "\u2013" + s.end() + ")";
     }

@@ -1,5 +1,6 @@
 package dev.llamakit.apps.cli;
 
+import dev.llamakit.apps.TextTooLongException;
 import dev.llamakit.apps.summarize.ExtractiveSummarizer;
 import dev.llamakit.apps.summarize.SummaryResult;
 import dev.llamakit.apps.summarize.TextSummarizer;
@@ -51,6 +52,8 @@ final class SummarizeCommand extends AppCommand {
                     }
                 }
             });
+        } catch (TextTooLongException e) {
+            throw CliException.input(e.getMessage() + (offline ? " (e.g. head -c 4M FILE | llama summarize)" : ""));
         }
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();

@@ -1,11 +1,13 @@
 package dev.llamakit.apps.qa;
 
 import dev.llamakit.apps.ArgumentChecks;
+import dev.llamakit.apps.TextTooLongException;
 import dev.llamakit.apps.text.Sentences;
 import dev.llamakit.apps.text.SupportingSentences;
 import dev.llamakit.chat.Message;
 import dev.llamakit.client.ChatModel;
 import dev.llamakit.client.ChatRequest;
+import dev.llamakit.tokens.EstimatingTokenCounter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +35,11 @@ public final class QuestionAnswerer {
     public static final String CANNOT_BE_DETERMINED = "The answer cannot be determined from the context.";
     /** The most sentences of an offline answer. */
     public static final int OFFLINE_MAX_SENTENCES = 2;
+    /**
+     * The largest context sent to a model in one request, in estimated tokens: above it {@link #answer} refuses
+     * before sending ({@link TextTooLongException}); larger than the context window of most served models.
+     */
+    public static final int MAX_CONTEXT_TOKENS = 128_000;
 
     private final ChatModel model;
     private final String modelName;
@@ -77,6 +84,7 @@ public final class QuestionAnswerer {
      * Answers {@code question} from {@code context} only.
      *
      * @throws IllegalArgumentException when the question is blank
+     * @throws TextTooLongException with a model, when the context is over {@value #MAX_CONTEXT_TOKENS} tokens
      */
     public Answer answer(String context, String question) {
         Objects.requireNonNull(context, "context");
@@ -85,6 +93,12 @@ public final class QuestionAnswerer {
             throw new IllegalArgumentException("the question is empty");
         }
         if (model != null) {
+            long tokens = new EstimatingTokenCounter().count(context);
+            if (tokens > MAX_CONTEXT_TOKENS) {
+                throw new TextTooLongException(String.format(java.util.Locale.ROOT, "the context is about %,d tokens, "
+                        + "more than one request to a model may carry (%,d); nothing was sent", tokens,
+                        MAX_CONTEXT_TOKENS), tokens, MAX_CONTEXT_TOKENS);
+            }
             String text = model.chat(ChatRequest.builder()
                     .model(modelName)
                     .addMessage(Message.system(SYSTEM_PROMPT))

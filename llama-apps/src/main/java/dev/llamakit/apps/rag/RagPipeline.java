@@ -3,7 +3,12 @@ package dev.llamakit.apps.rag;
 import dev.llamakit.apps.ArgumentChecks;
 import dev.llamakit.apps.text.Sentences;
 import dev.llamakit.apps.text.Headings;
+import dev.llamakit.apps.text.SourceText;
 import dev.llamakit.apps.text.SupportingSentences;
+import dev.llamakit.embed.Embedder;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import dev.llamakit.chat.Message;
 import dev.llamakit.client.ChatModel;
 import dev.llamakit.client.ChatRequest;
@@ -42,7 +47,8 @@ public final class RagPipeline {
     /** The answer when the retriever finds nothing (the seed's wording). */
     public static final String NO_SOURCES = "No relevant information found.";
     /** The offline answer when no retrieved sentence supports one. */
-    public static final String CANNOT_BE_DETERMINED = "The answer cannot be determined from the retrieved sources.";
+    public static final String CANNOT_BE_DETERMINED = "The documents do not answer this question (none of the passages "
+            + "found says it).";
     /** The seed's {@code max_tokens} of {@code simple_rag_system}. */
     public static final int DEFAULT_MAX_TOKENS = 200;
     /** The default number of retrieved chunks. */
@@ -66,8 +72,12 @@ public final class RagPipeline {
     private final int maxTokens;
     private final Reranker reranker;
     private final int candidates;
+    private final Embedder sentenceEmbedder;
+    private final Path documentRoot;
 
     private RagPipeline(Builder b) {
+        this.sentenceEmbedder = b.sentenceEmbedder;
+        this.documentRoot = b.documentRoot;
         this.retriever = b.retriever;
         this.model = b.model;
         this.modelName = b.modelName;
@@ -107,7 +117,20 @@ public final class RagPipeline {
         if (hits.isEmpty()) {
             return new RagAnswer(NO_SOURCES, isOffline(), List.of(), List.of(), List.of());
         }
-        String raw = model != null ? askModel(question, hits) : extract(question, hits);
+        Map<Integer, Integer> lines = new HashMap<>();
+        String raw = model != null ? askModel(question, hits) : extract(question, hits, lines);
+        if (documentRoot != null) {
+            for (int i = 0; i < hits.size(); i++) {
+                Chunk c = hits.get(i).chunk();
+                if (!lines.containsKey(i) && c.metadata().get("path") != null) {
+                    lines.put(i, SourceText.read(documentRoot.resolve(c.metadata().get("path")))
+                            .flatMap(t -> boxed(t.lineOf(c.text(), 1))).orElse(0));
+                }
+            }
+            for (int i = 0; i < sources.size(); i++) {
+                sources.set(i, sources.get(i).atLine(lines.getOrDefault(i, 0)));
+            }
+        }
         Citations.Renumbered r = Citations.renumber(raw, sources.size());
         List<Source> cited = new ArrayList<>();
         for (int original : r.citedOriginals()) {
@@ -142,7 +165,19 @@ public final class RagPipeline {
                 .build()).text();
     }
 
-    private static String extract(String question, List<RetrievedChunk> hits) {
+    private static java.util.Optional<Integer> boxed(java.util.OptionalInt i) {
+        return i.isPresent() ? java.util.Optional.of(i.getAsInt()) : java.util.Optional.empty();
+    }
+
+    private String extract(String question, List<RetrievedChunk> hits, Map<Integer, Integer> lines) {
+        if (sentenceEmbedder != null || documentRoot != null) {
+            return new PassageSelector(sentenceEmbedder, documentRoot).select(question, hits).map(p -> {
+                if (p.line() > 0) {
+                    lines.put(p.hit(), p.line());
+                }
+                return p.text() + " [" + (p.hit() + 1) + "]";
+            }).orElse(CANNOT_BE_DETERMINED);
+        }
         List<Sentences.Sentence> candidates = new ArrayList<>();
         List<String> contexts = new ArrayList<>();
         List<Integer> owner = new ArrayList<>();
@@ -195,6 +230,8 @@ public final class RagPipeline {
         private int maxTokens = DEFAULT_MAX_TOKENS;
         private Reranker reranker = Reranker.identity();
         private int candidates;
+        private Embedder sentenceEmbedder;
+        private Path documentRoot;
 
         private Builder(Retriever retriever) {
             this.retriever = Objects.requireNonNull(retriever, "retriever");
@@ -231,6 +268,25 @@ public final class RagPipeline {
          */
         public Builder candidates(int candidates) {
             this.candidates = ArgumentChecks.retrievalDepth("candidates", candidates);
+            return this;
+        }
+
+        /**
+         * Offline, picks answer passages by meaning too: the sentences' embeddings against the question's, beside
+         * lexical evidence ({@link PassageSelector}); without it, by lexical evidence only. Stays the caller's to close.
+         */
+        public Builder sentenceEmbedder(Embedder embedder) {
+            this.sentenceEmbedder = Objects.requireNonNull(embedder, "embedder");
+            return this;
+        }
+
+        /**
+         * The folder the chunks' {@code path} metadata is relative to (what {@code FolderLoader} loaded): offline
+         * answers then skip the lines of code and headings of the files themselves, and sources carry the line
+         * they start on.
+         */
+        public Builder documentRoot(Path root) {
+            this.documentRoot = Objects.requireNonNull(root, "root");
             return this;
         }
 

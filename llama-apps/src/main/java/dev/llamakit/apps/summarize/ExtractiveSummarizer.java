@@ -1,5 +1,6 @@
 package dev.llamakit.apps.summarize;
 
+import dev.llamakit.apps.text.SentenceKind;
 import dev.llamakit.apps.text.Sentences;
 import dev.llamakit.apps.text.Sentences.Sentence;
 import dev.llamakit.memory.relevance.LexicalIndex;
@@ -38,8 +39,9 @@ import java.util.regex.Pattern;
  * </ul>
  * An incremental request summarizes the previous summary followed by the new text. It writes nothing of its own:
  * every sentence of its output is a sentence of the input (whitespace runs become single spaces, list markers are
- * dropped). Fragments of fewer than {@value #MIN_WORDS} words, table rows and code fences are not candidates unless
- * the text has nothing else.
+ * dropped). Fragments of fewer than {@value #MIN_WORDS} words, headings, table rows, questions, fenced code blocks
+ * and lines that read as code or command lines ({@link SentenceKind}) are not candidates unless the text has nothing
+ * else.
  */
 public final class ExtractiveSummarizer implements Summarizer {
     /** The PageRank damping factor. */
@@ -99,9 +101,11 @@ public final class ExtractiveSummarizer implements Summarizer {
         Plan plan = Plan.of(request.instruction());
         List<Sentence> sentences = new ArrayList<>();
         List<String> cleaned = new ArrayList<>();
+        boolean[] fenced = fencedChars(text);
         for (Sentence s : Sentences.split(text)) {
             String c = LIST_MARKER.matcher(s.normalized()).replaceFirst("").strip();
-            if (isProse(c)) {
+            if (isProse(c) && !fenced[s.start()] && SentenceKind.of(text, s).citable()
+                    && SentenceKind.of(text, s) != SentenceKind.TABLE_ROW) {
                 sentences.add(s);
                 cleaned.add(c);
             }
@@ -110,7 +114,7 @@ public final class ExtractiveSummarizer implements Summarizer {
             // no prose (a list of short fragments): fall back to every sentence that has a term
             for (Sentence s : Sentences.split(text)) {
                 String c = LIST_MARKER.matcher(s.normalized()).replaceFirst("").strip();
-                if (!LexicalIndex.terms(c).isEmpty()) {
+                if (!LexicalIndex.terms(c).isEmpty() && !fenced[s.start()] && SentenceKind.of(text, s) != SentenceKind.CODE) {
                     sentences.add(s);
                     cleaned.add(c);
                 }
@@ -124,7 +128,14 @@ public final class ExtractiveSummarizer implements Summarizer {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -rank[i]).thenComparingInt(i -> i));
+        // with a focus, the sentences that name it come first ("3 bullet points about retries": about retries)
+        Set<String> focusTerms = plan.focus() == null ? Set.of() : new HashSet<>(LexicalIndex.terms(plan.focus()));
+        boolean[] onTopic = new boolean[cleaned.size()];
+        for (int i = 0; i < onTopic.length; i++) {
+            onTopic[i] = !focusTerms.isEmpty() && LexicalIndex.terms(cleaned.get(i)).stream().anyMatch(focusTerms::contains);
+        }
+        Arrays.sort(order, Comparator.comparing((Integer i) -> !onTopic[i]).thenComparingDouble((Integer i) -> -rank[i])
+                .thenComparingInt(i -> i));
         int limit = plan.sentences() != null ? plan.sentences() : Integer.MAX_VALUE;
         List<Integer> chosen = new ArrayList<>();
         for (Integer i : order) {
@@ -142,6 +153,30 @@ public final class ExtractiveSummarizer implements Summarizer {
             return fit(render(List.of(order[0]), cleaned, plan.bullets()), request.maxTokens());
         }
         return render(chosen, cleaned, plan.bullets());
+    }
+
+    /** For each character of {@code text}, whether it is inside a fenced code block (fence lines included). */
+    static boolean[] fencedChars(String text) {
+        boolean[] out = new boolean[text.length() + 1];
+        boolean inFence = false;
+        int lineStart = 0;
+        while (lineStart <= text.length()) {
+            int nl = text.indexOf('\n', lineStart);
+            int lineEnd = nl < 0 ? text.length() : nl;
+            String line = text.substring(lineStart, lineEnd).strip();
+            boolean fence = line.startsWith("```") || line.startsWith("~~~");
+            if (inFence || fence) {
+                java.util.Arrays.fill(out, lineStart, Math.min(out.length, lineEnd + 1), true);
+            }
+            if (fence) {
+                inFence = !inFence;
+            }
+            if (nl < 0) {
+                break;
+            }
+            lineStart = nl + 1;
+        }
+        return out;
     }
 
     /** Whether a sentence is prose worth extracting: at least {@value #MIN_WORDS} words of letters, not a table row or fence. */

@@ -1,6 +1,7 @@
 package dev.llamakit.apps.summarize;
 
 import dev.llamakit.apps.ArgumentChecks;
+import dev.llamakit.apps.TextTooLongException;
 import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.Document;
 import dev.llamakit.retrieval.chunk.SentenceChunker;
@@ -42,6 +43,11 @@ public final class TextSummarizer {
     /** The seed's {@code max_tokens} of {@code custom_summarize}. */
     public static final int DEFAULT_INSTRUCTED_SUMMARY_TOKENS = 200;
     private static final int MAX_LEVELS = 16;
+    /** The longest summary sized to its text (offline, without an instruction or a set length). */
+    public static final int MAX_SIZED_SUMMARY_TOKENS = 1_200;
+    /** The default largest text an offline (extractive) summary reads: about 8 MB of English. */
+    public static final int DEFAULT_OFFLINE_MAX_TOKENS = 2_000_000;
+    private static final int MIN_SECTION_TOKENS = 40;
 
     private final Summarizer summarizer;
     private final int chunkTokens;
@@ -49,11 +55,13 @@ public final class TextSummarizer {
     private final Integer maxTokens;
     private final TokenCounter counter;
     private final SentenceChunker chunker;
+    private final int offlineMaxTokens;
 
     private TextSummarizer(Builder b) {
         this.summarizer = b.summarizer;
         this.chunkTokens = b.chunkTokens;
         this.budgetTokens = b.budgetTokens;
+        this.offlineMaxTokens = b.offlineMaxTokens;
         this.maxTokens = b.maxTokens;
         this.counter = b.counter != null ? b.counter : new EstimatingTokenCounter();
         this.chunker = SentenceChunker.builder().targetTokens(chunkTokens).overlapTokens(0).tokenCounter(counter).build();
@@ -122,16 +130,68 @@ public final class TextSummarizer {
             throw new IllegalArgumentException("nothing to summarize: the text is empty");
         }
         String instruction = instructionOrNull == null || instructionOrNull.isBlank() ? null : instructionOrNull.strip();
+        long total = counter.count(text);
+        if (isExtractive() && total > offlineMaxTokens) {
+            throw new TextTooLongException("the text is about " + String.format(java.util.Locale.ROOT, "%,d", total)
+                    + " tokens, more than an offline summary reads (" + String.format(java.util.Locale.ROOT, "%,d",
+                    (long) offlineMaxTokens) + "); summarize a part of it, or summarize with a model", total, offlineMaxTokens);
+        }
         int summaryTokens = maxTokens != null ? maxTokens
-                : instruction == null ? DEFAULT_SUMMARY_TOKENS : DEFAULT_INSTRUCTED_SUMMARY_TOKENS;
-        Spend spend = new Spend();
+                : instruction != null ? DEFAULT_INSTRUCTED_SUMMARY_TOKENS
+                : isExtractive() ? sizedSummaryTokens(total) : DEFAULT_SUMMARY_TOKENS;
+        Integer count = ExtractiveSummarizer.Plan.of(instruction).sentences();
+        if (isExtractive() && maxTokens == null && count != null) {
+            // "3 bullet points": three whole sentences, however long documentation sentences are
+            summaryTokens = Math.max(summaryTokens, Math.min(MAX_SIZED_SUMMARY_TOKENS, count * 120));
+        }
+        Spend spend = new Spend(listener);
+        if (isExtractive() && instruction == null && maxTokens == null) {
+            List<MarkdownSections.Section> sections = MarkdownSections.split(text);
+            if (sections.size() >= 2 && total > 2L * DEFAULT_SUMMARY_TOKENS) {
+                return bySection(sections, total, summaryTokens, spend);
+            }
+        }
+        return mapReduce(text, instruction, summaryTokens, spend);
+    }
+
+    /**
+     * The length of an offline summary without an instruction or a set length: a twentieth of the text, at least
+     * the seed's {@value #DEFAULT_SUMMARY_TOKENS} and at most {@value #MAX_SIZED_SUMMARY_TOKENS} tokens.
+     */
+    static int sizedSummaryTokens(long textTokens) {
+        return (int) Math.max(DEFAULT_SUMMARY_TOKENS, Math.min(MAX_SIZED_SUMMARY_TOKENS, textTokens / 20));
+    }
+
+    /** One summary per Markdown section, each sized to its share of the text, under the section's heading. */
+    private SummaryResult bySection(List<MarkdownSections.Section> sections, long total, int summaryTokens, Spend spend) {
+        StringBuilder out = new StringBuilder();
+        for (MarkdownSections.Section section : sections) {
+            long tokens = counter.count(section.body());
+            int share = (int) Math.max(MIN_SECTION_TOKENS, summaryTokens * tokens / Math.max(1, total));
+            String summary = section.body().isBlank() ? ""
+                    : mapReduce(section.body(), null, share, spend).summary();
+            if (summary.isBlank()) {
+                continue;
+            }
+            if (!out.isEmpty()) {
+                out.append("\n\n");
+            }
+            if (!section.heading().isEmpty()) {
+                out.append(section.heading()).append('\n');
+            }
+            out.append(summary);
+        }
+        return new SummaryResult(out.toString().strip(), true, sections.size(), spend.calls);
+    }
+
+    private SummaryResult mapReduce(String text, String instruction, int summaryTokens, Spend spend) {
         String current = text;
         int chunks = 1;
         for (int level = 0; ; level++) {
             int tokens = counter.count(current);
             if (tokens <= chunkTokens) {
                 spend.charge(tokens + summaryTokens);
-                listener.finalCall();
+                spend.listener.finalCall();
                 String summary = summarizer.summarize(new SummaryRequest(current, instruction, summaryTokens, null));
                 return new SummaryResult(summary.strip(), isExtractive(), chunks, spend.calls);
             }
@@ -156,7 +216,7 @@ public final class TextSummarizer {
                 spend.charge(counter.count(c.text()) + partTokens);
                 summaries.add(summarizer.summarize(new SummaryRequest(c.text(), partInstruction(instruction, i, parts.size()),
                         partTokens, null)).strip());
-                listener.partSummarized(level, i + 1, parts.size());
+                spend.listener.partSummarized(level, i + 1, parts.size());
             }
             String joined = String.join("\n\n", summaries.stream().filter(s -> !s.isBlank()).toList());
             if (joined.isBlank()) {
@@ -180,14 +240,22 @@ public final class TextSummarizer {
                 + "what the final summary needs for this request: " + instruction;
     }
 
+    /** One summary's spending, and who hears how far it got. */
     private final class Spend {
+        final Listener listener;
         long spent;
         int calls;
 
+        Spend(Listener listener) {
+            this.listener = listener;
+        }
+
         void check(long cost) {
-            if (spent + cost > budgetTokens) {
-                throw new IllegalStateException("summarizing needs about " + (spent + cost) + " tokens, over the budget of "
-                        + budgetTokens + " tokens; raise budgetTokens or shorten the text");
+            // offline, nothing is paid for: the text's length is checked once, up front
+            if (!isExtractive() && spent + cost > budgetTokens) {
+                throw new TextTooLongException("summarizing this text with a model would send about " + (spent + cost)
+                        + " tokens, over the budget of " + budgetTokens + " tokens for one summary; summarize a part of "
+                        + "it, or summarize offline", spent + cost, budgetTokens);
             }
         }
 
@@ -203,6 +271,7 @@ public final class TextSummarizer {
         private final Summarizer summarizer;
         private int chunkTokens = DEFAULT_CHUNK_TOKENS;
         private int budgetTokens = DEFAULT_BUDGET_TOKENS;
+        private int offlineMaxTokens = DEFAULT_OFFLINE_MAX_TOKENS;
         private Integer maxTokens;
         private TokenCounter counter;
 
@@ -219,6 +288,15 @@ public final class TextSummarizer {
         /** The most tokens all calls of one summary may cost (default {@value #DEFAULT_BUDGET_TOKENS}). */
         public Builder budgetTokens(int budgetTokens) {
             this.budgetTokens = ArgumentChecks.positive("budgetTokens", budgetTokens);
+            return this;
+        }
+
+        /**
+         * The largest text an extractive (offline) summarizer is given (default {@value #DEFAULT_OFFLINE_MAX_TOKENS}):
+         * it costs no tokens, so {@code budgetTokens} does not apply, but time and memory grow with the text.
+         */
+        public Builder offlineMaxTokens(int offlineMaxTokens) {
+            this.offlineMaxTokens = ArgumentChecks.positive("offlineMaxTokens", offlineMaxTokens);
             return this;
         }
 

@@ -72,7 +72,7 @@ public final class Headings {
     }
 
     /** The number of words (runs of letters and digits) in {@code t}. */
-    static int words(String t) {
+    public static int words(String t) {
         int words = 0;
         boolean inWord = false;
         for (int i = 0; i < t.length(); i++) {

@@ -39,6 +39,13 @@ public final class SupportingSentences {
     private SupportingSentences() {
     }
 
+    /** The terms of {@code question} that carry its content ({@link LexicalIndex#terms(String)} without framing words). */
+    public static List<String> questionTerms(String question) {
+        List<String> terms = new ArrayList<>(new LinkedHashSet<>(LexicalIndex.terms(question)));
+        terms.removeAll(QUESTION_FRAME);
+        return terms;
+    }
+
     /** A candidate sentence with its BM25 score and coverage, and its index in the candidate list. */
     public record Scored(int index, Sentences.Sentence sentence, double score, double coverage) {
     }
