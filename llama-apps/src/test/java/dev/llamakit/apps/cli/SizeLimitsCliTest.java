@@ -58,7 +58,7 @@ class SizeLimitsCliTest {
     @Test
     void askWithAModelRefusesA52MegabyteContextBeforeSendingIt() {
         server.clearRecorded();
-        Run r = run("ask", "-c", big.toString(), "How are retries logged?", "--base-url", server.baseUrl(),
+        Run r = run("ask", "-c", big.toString(), "How are retries logged?", "--base-url", server.baseUrl(), "--dialect", "llama",
                 "--api-key", KEY);
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.INPUT);
         assertThat(r.err().strip()).startsWith("llama ask: the context is about").contains("nothing was sent")

@@ -173,7 +173,10 @@ class RagPipelineTest {
     void offlineAnswersFromTheProjectDocs() {
         Retriever bm25 = Retrievers.create("bm25", Map.of("chunking", "sentence"));
         opened.add(bm25);
-        List<Document> docs = FolderLoader.of(Path.of("../docs")).load().documents();
+        // apps.md quotes whole answers of this pipeline (markers and source lists) in its transcripts; the checks
+        // below parse the answer's own markers, so the page of transcripts is left out
+        List<Document> docs = FolderLoader.of(Path.of("../docs")).load().documents().stream()
+                .filter(d -> !d.id().startsWith("apps.md")).toList();
         bm25.upsert(docs);
         RagAnswer a = RagPipeline.builder(bm25).build().ask("How does the summarization memory work?");
         assertThat(a.offline()).isTrue();
