@@ -52,19 +52,27 @@ final class ConfigCommand implements Callable<Integer> {
         }
     }
 
+    /** An action on one setting, named by its first parameter. */
+    abstract static class SettingAction extends ConfigAction {
+        @Parameters(index = "0", paramLabel = "KEY", description = "base-url, dialect, model, key or default-profile")
+        String key;
+
+        Setting setting() {
+            return Setting.of(key);
+        }
+    }
+
     @Command(name = "set", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
             description = {"Sets a setting in the profile in use (--profile, LLAMA_PROFILE, default-profile, else 'default'); "
                     + "creates the profile. The file is written atomically, mode 600."})
-    static final class Set extends ConfigAction {
-        @Parameters(index = "0", paramLabel = "KEY", description = "base-url, dialect, model, key or default-profile")
-        String key;
+    static final class Set extends SettingAction {
 
         @Parameters(index = "1", paramLabel = "VALUE", description = "The value (for key: keys:NAME, env:VAR or file:PATH).")
         String value;
 
         @Override
         int run() {
-            Setting setting = Setting.of(key);
+            Setting setting = setting();
             CliConfig config = load();
             String profile = profileInUse(config).name();
             CliConfig updated = config.with(profile, setting, value);
@@ -88,13 +96,11 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Command(name = "get", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
             description = {"Prints a setting of the profile in use (exit code 2 when it is not set)."})
-    static final class Get extends ConfigAction {
-        @Parameters(index = "0", paramLabel = "KEY", description = "base-url, dialect, model, key or default-profile")
-        String key;
+    static final class Get extends SettingAction {
 
         @Override
         int run() {
-            Setting setting = Setting.of(key);
+            Setting setting = setting();
             CliConfig config = load();
             String value;
             String where;
@@ -122,13 +128,11 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Command(name = "unset", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
             description = {"Removes a setting from the profile in use."})
-    static final class Unset extends ConfigAction {
-        @Parameters(index = "0", paramLabel = "KEY", description = "base-url, dialect, model, key or default-profile")
-        String key;
+    static final class Unset extends SettingAction {
 
         @Override
         int run() {
-            Setting setting = Setting.of(key);
+            Setting setting = setting();
             CliConfig config = load();
             String profile = profileInUse(config).name();
             if (setting.perProfile() && config.profile(profile).isEmpty()) {

@@ -41,8 +41,6 @@ class CliFeedbackTest {
     static final String KEY = "test-key-123";
     static final Path DOCS = Path.of("../docs").toAbsolutePath().normalize();
     static final ObjectMapper JSON = new ObjectMapper();
-    /** What no message may show: a Java exception's class name. */
-    static final String CLASS_NAME = "(?s).*\\b[A-Z]\\w*(Exception|Error)\\b.*";
 
     static LlamaTestServer server;
 
@@ -59,34 +57,17 @@ class CliFeedbackTest {
         server.close();
     }
 
-    record Run(int code, String out, String err) {
-        JsonNode json() {
-            try {
-                return JSON.readTree(out);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON: " + out, e);
-            }
-        }
 
-        /** A failure: one line on stderr, no stack trace, no Java class name. */
-        Run oneLineError(int expected) {
-            assertThat(code).as("exit code; err=%s", err).isEqualTo(expected);
-            assertThat(err.strip().lines().count()).as("stderr lines: %s", err).isEqualTo(1);
-            assertThat(err).doesNotContain("\tat ").doesNotMatch(CLASS_NAME);
-            return this;
-        }
-    }
-
-    Run run(Map<String, String> env, boolean terminal, String... args) {
+    CliRun run(Map<String, String> env, boolean terminal, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliContext ctx = new CliContext(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
                 new PrintWriter(err, true), Map.copyOf(env)::get, terminal, tmp.resolve("home"), handler -> () -> { });
         int code = LlamaCli.run(ctx, args);
-        return new Run(code, out.toString(), err.toString());
+        return new CliRun(code, out.toString(), err.toString());
     }
 
-    Run run(String... args) {
+    CliRun run(String... args) {
         return run(Map.of(), false, args);
     }
 
@@ -115,14 +96,14 @@ class CliFeedbackTest {
     @Test
     void connectionRefusedSaysSoAndVerboseAddsTheCauses() throws IOException {
         String url = "http://127.0.0.1:" + closedPort() + "/v1";
-        Run r = run("models", "--base-url", url, "--api-key", KEY).oneLineError(3);
+        CliRun r = run("models", "--base-url", url, "--api-key", KEY).errorInWords(3);
         assertThat(r.err()).contains("cannot reach the server at " + url + ": connection refused")
                 .contains("nothing is listening");
-        Run v = run("models", "--base-url", url, "--api-key", KEY, "-v");
+        CliRun v = run("models", "--base-url", url, "--api-key", KEY, "-v");
         assertThat(v.code()).isEqualTo(3);
         // with -v the server, dialect and key source come first; then the error line
         assertThat(v.err().lines().filter(l -> l.startsWith("llama models:")).findFirst().orElseThrow())
-                .contains("connection refused").doesNotMatch(CLASS_NAME);
+                .contains("connection refused").doesNotMatch(CliRun.CLASS_NAME);
         assertThat(v.err()).contains("caused by: ").contains("LlamaConnectionException").contains("\tat ");
     }
 
@@ -138,7 +119,7 @@ class CliFeedbackTest {
             answer.setDaemon(true);
             answer.start();
             String url = "https://127.0.0.1:" + plain.getLocalPort() + "/v1";
-            assertThat(run("models", "--base-url", url, "--api-key", KEY, "--dialect", "openai").oneLineError(3).err())
+            assertThat(run("models", "--base-url", url, "--api-key", KEY, "--dialect", "openai").errorInWords(3).err())
                     .contains("secure (TLS) connection to " + url + " failed").contains("http or https");
         }
     }
@@ -165,7 +146,7 @@ class CliFeedbackTest {
                 .contains("did not answer in time").contains("connect timed out to gpu-box:8000");
         assertThat(CliErrors.describe(new LlamaConnectionException("x",
                 new SSLHandshakeException("PKIX path building failed")), s).message())
-                .contains("TLS").contains("PKIX path building failed").doesNotMatch(CLASS_NAME);
+                .contains("TLS").contains("PKIX path building failed").doesNotMatch(CliRun.CLASS_NAME);
         assertThat(CliErrors.describe(new IllegalStateException("java.io.EOFException: stream ended"), null))
                 .isEqualTo(new CliErrors.Failure(3, "stream ended"));
         assertThat(CliErrors.describe(new UncheckedIOException(new AccessDeniedException("/data/x.txt")), null))
@@ -176,11 +157,11 @@ class CliFeedbackTest {
 
     @Test
     void a401SaysWhetherAKeyWasSent() {
-        assertThat(run("models", "--dialect", "openai", "--base-url", server.compatBaseUrl()).oneLineError(3).err())
+        assertThat(run("models", "--dialect", "openai", "--base-url", server.compatBaseUrl()).errorInWords(3).err())
                 .contains("answered 401").contains("no API key was sent").contains("OPENAI_API_KEY").contains("--api-key");
-        assertThat(run("models", "--base-url", server.baseUrl(), "--dialect", "llama").oneLineError(2).err())
+        assertThat(run("models", "--base-url", server.baseUrl(), "--dialect", "llama").errorInWords(2).err())
                 .contains("no API key for the server at " + server.baseUrl()).contains("LLAMA_API_KEY");
-        assertThat(run("models", "--base-url", server.baseUrl(), "--dialect", "llama", "--api-key", "wrong").oneLineError(3).err())
+        assertThat(run("models", "--base-url", server.baseUrl(), "--dialect", "llama", "--api-key", "wrong").errorInWords(3).err())
                 .contains("refused the API key").contains("(401)").doesNotContain("wrong");
     }
 
@@ -188,9 +169,9 @@ class CliFeedbackTest {
     void a403AndAnUnknownModelNameWhatTheServerHas() throws IOException {
         Path context = Files.writeString(tmp.resolve("c.txt"), "The sky is blue. Grass is green.");
         server.enqueue(ScriptedReply.status(403));
-        assertThat(run(online("ask", "-c", context.toString(), "What colour is the sky?")).oneLineError(3).err())
+        assertThat(run(online("ask", "-c", context.toString(), "What colour is the sky?")).errorInWords(3).err())
                 .contains("refused access (403)");
-        Run r = run(online("ask", "-c", context.toString(), "--model", "no-such-model", "What colour?")).oneLineError(3);
+        CliRun r = run(online("ask", "-c", context.toString(), "--model", "no-such-model", "What colour?")).errorInWords(3);
         assertThat(r.err()).contains("no model 'no-such-model' (404)").contains(server.models().get(0))
                 .contains("--model");
     }
@@ -206,28 +187,28 @@ class CliFeedbackTest {
         }
         byte[] bytes = Files.readAllBytes(segments);
         Files.write(segments, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // truncated
-        Run r = run("rag", "ask", "--index", index.toString(), "How are retries configured?").oneLineError(2);
+        CliRun r = run("rag", "ask", "--index", index.toString(), "How are retries configured?").errorInWords(2);
         assertThat(r.err()).contains("the index files are damaged; restore it from a backup, or rebuild it: rm -r "
                 + index + " && llama rag index FOLDER --index " + index).doesNotContain("resource=");
-        assertThat(run("rag", "index", folder.toString(), "--index", index.toString()).oneLineError(2).err())
+        assertThat(run("rag", "index", folder.toString(), "--index", index.toString()).errorInWords(2).err())
                 .contains("damaged").contains("llama rag index");
         IndexUnreadableException e = new IndexUnreadableException(index, IndexUnreadableException.Reason.CORRUPT,
                 "the index files are damaged (CorruptIndexException: checksum failed)");
-        assertThat(CliErrors.describe(e, null).message()).doesNotMatch(CLASS_NAME)
+        assertThat(CliErrors.describe(e, null).message()).doesNotMatch(CliRun.CLASS_NAME)
                 .endsWith("damaged; restore it from a backup, or rebuild it: rm -r " + index + " && llama rag index FOLDER --index " + index);
     }
 
     @Test
     void unreadableFilesSayWhy() throws IOException {
-        assertThat(run("summarize", tmp.resolve("missing.txt").toString()).oneLineError(2).err())
+        assertThat(run("summarize", tmp.resolve("missing.txt").toString()).errorInWords(2).err())
                 .contains("no such file");
-        assertThat(run("summarize", tmp.toString()).oneLineError(2).err()).contains("is a folder");
+        assertThat(run("summarize", tmp.toString()).errorInWords(2).err()).contains("is a folder");
         Path binary = Files.write(tmp.resolve("x.bin"), new byte[] {1, 2, 0, 3});
-        assertThat(run("summarize", binary.toString()).oneLineError(2).err()).contains("binary content (NUL byte at offset 2)");
+        assertThat(run("summarize", binary.toString()).errorInWords(2).err()).contains("binary content (NUL byte at offset 2)");
         Path locked = Files.writeString(tmp.resolve("locked.txt"), "secret text here.");
         Assumptions.assumeTrue(locked.toFile().setReadable(false, false) && !Files.isReadable(locked),
                 "running as root: every file is readable");
-        assertThat(run("summarize", locked.toString()).oneLineError(2).err()).contains("permission denied");
+        assertThat(run("summarize", locked.toString()).errorInWords(2).err()).contains("permission denied");
     }
 
     // ---- an index remembers how it was built
@@ -236,19 +217,19 @@ class CliFeedbackTest {
     void anIndexRemembersItsRetrieverEmbedderAndFusion() throws IOException {
         Path folder = folder("client.md", "memory.md");
         Path index = tmp.resolve("hybrid");
-        Run built = run("rag", "index", folder.toString(), "--index", index.toString(), "--retriever", "hybrid",
+        CliRun built = run("rag", "index", folder.toString(), "--index", index.toString(), "--retriever", "hybrid",
                 "--fusion", "minmax", "--json");
         assertThat(built.code()).as(built.err()).isZero();
         assertThat(IndexSettings.read(index)).contains(
                 new IndexSettings("hybrid", EmbedderChoice.DEFAULT, "minmax", RetrieverOptions.CHUNKING));
 
         // again without flags: updated as built
-        Run again = run("rag", "index", folder.toString(), "--index", index.toString(), "--json");
+        CliRun again = run("rag", "index", folder.toString(), "--index", index.toString(), "--json");
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.json().get("retriever").asText()).isEqualTo("hybrid");
         assertThat(again.json().get("unchanged").asInt()).isEqualTo(2);
 
-        Run ask = run("rag", "ask", "--index", index.toString(), "--json", "How does the client retry a 429?");
+        CliRun ask = run("rag", "ask", "--index", index.toString(), "--json", "How does the client retry a 429?");
         assertThat(ask.code()).as(ask.err()).isZero();
         assertThat(ask.json().get("cited").get(0).get("path").asText()).isEqualTo("client.md");
         // documented overrides: --fusion, and a retriever that reads the same vectors
@@ -257,10 +238,10 @@ class CliFeedbackTest {
 
         // conflicts are clear errors
         assertThat(run("rag", "index", folder.toString(), "--index", index.toString(), "--retriever", "vector")
-                .oneLineError(2).err()).contains("was built with --retriever hybrid --embedder all-minilm-l6-v2-q "
+                .errorInWords(2).err()).contains("was built with --retriever hybrid --embedder all-minilm-l6-v2-q "
                 + "--fusion minmax").contains("leave --retriever out");
         assertThat(run("rag", "ask", "--index", index.toString(), "--embedder", "bge-small-en-v1.5-q", "q")
-                .oneLineError(2).err()).contains("vectors come from all-minilm-l6-v2-q").contains("leave --embedder out");
+                .errorInWords(2).err()).contains("vectors come from all-minilm-l6-v2-q").contains("leave --embedder out");
     }
 
     @Test
@@ -269,7 +250,7 @@ class CliFeedbackTest {
         Path index = tmp.resolve("bm25");
         assertThat(run("rag", "index", folder.toString(), "--index", index.toString()).code()).isZero();
         assertThat(IndexSettings.read(index)).contains(new IndexSettings("bm25", null, null, RetrieverOptions.CHUNKING));
-        assertThat(run("rag", "ask", "--index", index.toString(), "--retriever", "hybrid", "q").oneLineError(2).err())
+        assertThat(run("rag", "ask", "--index", index.toString(), "--retriever", "hybrid", "q").errorInWords(2).err())
                 .contains("was built with --retriever bm25, not --retriever hybrid");
         assertThat(IndexSettings.read(tmp.resolve("nothing-here"))).isEmpty();
     }
@@ -284,9 +265,9 @@ class CliFeedbackTest {
         PrintStream original = System.err;
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
         System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
-        Run quiet;
-        Run verbose;
-        Run index;
+        CliRun quiet;
+        CliRun verbose;
+        CliRun index;
         String quietLogs;
         try {
             quiet = run("rag", "ask", "--docs", folder.toString(), "How does the client retry a 429?");
@@ -326,7 +307,7 @@ class CliFeedbackTest {
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
-            Run r = run(args.toArray(String[]::new));
+            CliRun r = run(args.toArray(String[]::new));
             assertThat(r.code()).as("%s: %s", path, r.err()).isZero();
             assertThat(r.out()).as("llama %s --help", String.join(" ", path)).contains("\nExamples:\n");
             String examples = r.out().substring(r.out().indexOf("Examples:"));
@@ -346,13 +327,13 @@ class CliFeedbackTest {
 
     @Test
     void mistypedCommandsAndOptionsGetSuggestions() {
-        Run command = run("sumarize", "notes.md");
+        CliRun command = run("sumarize", "notes.md");
         assertThat(command.code()).isEqualTo(1);
         assertThat(command.err().strip()).isEqualTo("llama: unknown command 'sumarize' (did you mean 'summarize'?) "
                 + "(see 'llama --help')");
-        Run sub = run("rag", "aks", "q");
+        CliRun sub = run("rag", "aks", "q");
         assertThat(sub.err()).contains("unknown command 'aks'").contains("did you mean 'ask'");
-        Run option = run("rag", "ask", "--docs", DOCS.toString(), "--retriver", "bm25", "q");
+        CliRun option = run("rag", "ask", "--docs", DOCS.toString(), "--retriver", "bm25", "q");
         assertThat(option.code()).isEqualTo(1);
         assertThat(option.err()).contains("'--retriver'").contains("did you mean '--retriever'");
         assertThat(option.err().strip().lines().count()).isEqualTo(1);
@@ -360,10 +341,10 @@ class CliFeedbackTest {
 
     @Test
     void completionScriptsForBashAndZsh() throws Exception {
-        Run bash = run("completion", "bash");
+        CliRun bash = run("completion", "bash");
         assertThat(bash.code()).as(bash.err()).isZero();
         assertThat(bash.out()).contains("complete -F").contains("summarize").contains("--retriever").contains("completion");
-        Run zsh = run("completion", "zsh");
+        CliRun zsh = run("completion", "zsh");
         assertThat(zsh.code()).isZero();
         assertThat(zsh.out()).contains("bashcompinit");
         assertThat(run("completion", "fish").code()).isEqualTo(1);

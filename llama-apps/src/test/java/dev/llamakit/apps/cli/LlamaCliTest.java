@@ -50,38 +50,21 @@ class LlamaCliTest {
         server.close();
     }
 
-    record Run(int code, String out, String err) {
-        JsonNode json() {
-            try {
-                return JSON.readTree(out);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON: " + out, e);
-            }
-        }
 
-        /** A failure: exactly one line on stderr, no stack trace. */
-        Run oneLineError(int expected) {
-            assertThat(code).as("exit code; err=%s", err).isEqualTo(expected);
-            assertThat(err.strip().lines().count()).as("stderr lines: %s", err).isEqualTo(1);
-            assertThat(err).doesNotContain("\tat ");
-            return this;
-        }
-    }
-
-    Run withInput(String stdin, String... args) {
+    CliRun withInput(String stdin, String... args) {
         return withEnv(Map.of(), stdin, args);
     }
 
-    Run withEnv(Map<String, String> env, String stdin, String... args) {
+    CliRun withEnv(Map<String, String> env, String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliContext ctx = CliContext.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintWriter(out, true), new PrintWriter(err, true), env, tmp.resolve("home"));
         int code = LlamaCli.run(ctx, args);
-        return new Run(code, out.toString(), err.toString());
+        return new CliRun(code, out.toString(), err.toString());
     }
 
-    Run run(String... args) {
+    CliRun run(String... args) {
         return withInput("", args);
     }
 
@@ -102,10 +85,10 @@ class LlamaCliTest {
 
     @Test
     void modelsOnlineListsTheServersModels() {
-        Run r = run(online("models"));
+        CliRun r = run(online("models"));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains(server.models().get(0));
-        Run j = run(online("models", "--json"));
+        CliRun j = run(online("models", "--json"));
         assertThat(j.json().get("models").get(0).get("id").asText()).isEqualTo(server.models().get(0));
     }
 
@@ -114,7 +97,7 @@ class LlamaCliTest {
     void environmentKeysGoOnlyWhereTheyBelong() {
         try (LlamaTestServer open = LlamaTestServer.builder().requireApiKey(false).start()) {
             Map<String, String> env = Map.of("LLAMA_API_KEY", KEY);
-            Run r = withEnv(env, "", "models", "--dialect", "openai", "--base-url", open.compatBaseUrl());
+            CliRun r = withEnv(env, "", "models", "--dialect", "openai", "--base-url", open.compatBaseUrl());
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(open.requests().get(0).header("Authorization")).isNull();
 
@@ -122,7 +105,7 @@ class LlamaCliTest {
                     "--base-url", open.compatBaseUrl());
             assertThat(open.requests().get(1).header("Authorization")).isEqualTo("Bearer sk-openai-cli");
 
-            Run fromEnv = withEnv(Map.of("OPENAI_BASE_URL", open.compatBaseUrl()), "", "models", "--dialect", "openai", "--json");
+            CliRun fromEnv = withEnv(Map.of("OPENAI_BASE_URL", open.compatBaseUrl()), "", "models", "--dialect", "openai", "--json");
             assertThat(fromEnv.code()).as(fromEnv.err()).isZero();
             assertThat(open.requests()).hasSize(3);
         }
@@ -133,26 +116,26 @@ class LlamaCliTest {
         String secret = "pw-CLI-SECRET-77";
         try (LlamaTestServer open = LlamaTestServer.builder().requireApiKey(false).start()) {
             String url = open.compatBaseUrl().replace("http://", "http://me:" + secret + "@");
-            Run ok = run("models", "--dialect", "openai", "--base-url", url, "--json");
+            CliRun ok = run("models", "--dialect", "openai", "--base-url", url, "--json");
             assertThat(ok.code()).as(ok.err()).isZero();
             assertThat(ok.json().get("baseUrl").asText()).isEqualTo(open.compatBaseUrl());
             assertThat(ok.out() + ok.err()).doesNotContain(secret);
         }
         String down = "http://me:" + secret + "@127.0.0.1:" + closedPort() + "/v1";
-        Run failed = run("models", "--dialect", "openai", "--base-url", down).oneLineError(3);
+        CliRun failed = run("models", "--dialect", "openai", "--base-url", down).oneLineError(3);
         assertThat(failed.err()).doesNotContain(secret).contains("127.0.0.1");
     }
 
     @Test
     void modelsOfflineIsAnInputError() {
-        Run r = run("models").oneLineError(2);
+        CliRun r = run("models").oneLineError(2);
         assertThat(r.err()).contains("needs a server");
         run("models", "--offline", "--api-key", KEY).oneLineError(2);
     }
 
     @Test
     void wrongKeyIs401AndAServiceError() {
-        Run r = run("models", "--base-url", server.baseUrl(), "--dialect", "llama", "--api-key", "wrong").oneLineError(3);
+        CliRun r = run("models", "--base-url", server.baseUrl(), "--dialect", "llama", "--api-key", "wrong").oneLineError(3);
         assertThat(r.err()).contains("401").doesNotContain("wrong");
         run("summarize", DOCS.resolve("client.md").toString(), "--base-url", server.baseUrl(), "--dialect", "llama", "--api-key", "wrong")
                 .oneLineError(3);
@@ -160,7 +143,7 @@ class LlamaCliTest {
 
     @Test
     void unreachableServerIsAServiceError() throws IOException {
-        Run r = run("models", "--base-url", "http://127.0.0.1:" + closedPort() + "/v1", "--api-key", KEY).oneLineError(3);
+        CliRun r = run("models", "--base-url", "http://127.0.0.1:" + closedPort() + "/v1", "--api-key", KEY).oneLineError(3);
         assertThat(r.err()).contains("cannot reach");
     }
 
@@ -168,7 +151,7 @@ class LlamaCliTest {
 
     @Test
     void summarizeOfflineOnRealText() {
-        Run r = run("summarize", DOCS.resolve("memory.md").toString());
+        CliRun r = run("summarize", DOCS.resolve("memory.md").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains(AppCommand.OFFLINE_NOTE);
         assertThat(r.out().length()).isGreaterThan(100);
@@ -182,14 +165,14 @@ class LlamaCliTest {
     void summarizeReadsStandardInput() {
         String text = "Lisbon is the capital of Portugal. It lies on the Tagus. Trams climb its hills. "
                 + "The city was rebuilt after the 1755 earthquake. Its port shaped its history.";
-        Run r = withInput(text, "summarize", "-");
+        CliRun r = withInput(text, "summarize", "-");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains(AppCommand.OFFLINE_NOTE);
     }
 
     @Test
     void summarizeOnlineUsesTheModel() {
-        Run r = run(online("summarize", DOCS.resolve("client.md").toString(), "--instruction", "three bullets"));
+        CliRun r = run(online("summarize", DOCS.resolve("client.md").toString(), "--instruction", "three bullets"));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Echo:").doesNotContain(AppCommand.OFFLINE_NOTE);
         JsonNode j = run(online("summarize", DOCS.resolve("client.md").toString(), "--json")).json();
@@ -208,7 +191,7 @@ class LlamaCliTest {
         assertThat(run("summarize", binary.toString()).oneLineError(2).err()).contains("binary");
         Path control = Files.write(tmp.resolve("control.txt"), new byte[] {'c', 'a', 'f', (byte) 0xE9, 0x01});
         assertThat(run("summarize", control.toString()).oneLineError(2).err()).contains("not text").contains("binary");
-        Run read = run("summarize", latin1.toString()); // Latin-1 is text
+        CliRun read = run("summarize", latin1.toString()); // Latin-1 is text
         assertThat(read.code()).as(read.err()).isZero();
         assertThat(read.out()).contains("caf\u00e9");
         assertThat(run("summarize", tmp.toString()).oneLineError(2).err()).contains("folder");
@@ -223,7 +206,7 @@ class LlamaCliTest {
         Path context = Files.writeString(tmp.resolve("ctx.txt"),
                 "The Eiffel Tower is in Paris. It was completed in 1889. It is 330 metres tall. "
                         + "Gustave Eiffel's company built it for the World's Fair.");
-        Run r = run("ask", "--context", context.toString(), "When", "was", "the", "tower", "completed?");
+        CliRun r = run("ask", "--context", context.toString(), "When", "was", "the", "tower", "completed?");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("1889").contains(AppCommand.OFFLINE_NOTE);
         JsonNode j = run("ask", "--context", context.toString(), "How tall is it?", "--json").json();
@@ -234,14 +217,14 @@ class LlamaCliTest {
     @Test
     void askOnlineUsesTheModel() throws IOException {
         Path context = Files.writeString(tmp.resolve("ctx.txt"), "The meeting is on Tuesday.");
-        Run r = run(online("ask", "--context", context.toString(), "When is the meeting?"));
+        CliRun r = run(online("ask", "--context", context.toString(), "When is the meeting?"));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Echo:").doesNotContain(AppCommand.OFFLINE_NOTE);
     }
 
     @Test
     void askWithoutContextIsAUsageError() {
-        Run r = run("ask", "what?");
+        CliRun r = run("ask", "what?");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("--context");
     }
@@ -250,7 +233,7 @@ class LlamaCliTest {
 
     @Test
     void ragAskOfflineFromTheProjectDocs() {
-        Run r = run("rag", "ask", "--docs", DOCS.toString(), "How does the summarization memory work?");
+        CliRun r = run("rag", "ask", "--docs", DOCS.toString(), "How does the summarization memory work?");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Sources:").containsPattern("\\[1] [\\w./-]+\\.md:\\d+ \u2014 .+")
                 .contains(AppCommand.OFFLINE_NOTE);
@@ -264,7 +247,7 @@ class LlamaCliTest {
     @Test
     void ragAskOnlineSendsNumberedPassages() {
         server.clearRecorded();
-        Run r = run(online("rag", "ask", "--docs", DOCS.toString(), "How are retries configured?"));
+        CliRun r = run(online("rag", "ask", "--docs", DOCS.toString(), "How are retries configured?"));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Echo:").doesNotContain(AppCommand.OFFLINE_NOTE);
         assertThat(server.requests()).isNotEmpty();
@@ -278,7 +261,7 @@ class LlamaCliTest {
         Files.write(folder.resolve("blob.txt"), new byte[] {'a', 0, 'b'});
         Path index = tmp.resolve("index");
 
-        Run r = run("rag", "index", folder.toString(), "--index", index.toString());
+        CliRun r = run("rag", "index", folder.toString(), "--index", index.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("2 added").contains("1 skipped").contains("blob.txt");
         assertThat(r.err()).isEmpty(); // not a terminal: no progress line
@@ -288,7 +271,7 @@ class LlamaCliTest {
         assertThat(again.get("added").asInt()).isZero();
         assertThat(again.get("skippedFiles").get(0).get("path").asText()).isEqualTo("blob.txt");
 
-        Run ask = run("rag", "ask", "--index", index.toString(), "How is the conversation file written?");
+        CliRun ask = run("rag", "ask", "--index", index.toString(), "How is the conversation file written?");
         assertThat(ask.code()).as(ask.err()).isZero();
         assertThat(ask.out()).contains("Sources:").contains("memory.md");
     }
@@ -301,13 +284,13 @@ class LlamaCliTest {
         Path index = tmp.resolve("index");
         // the old layout: a manifest beside the index, and the lock file a killed run left there
         Files.writeString(tmp.resolve("index.manifest.json.lock"), "4194303");
-        Run r = run("rag", "index", folder.toString(), "--index", index.toString(), "--json");
+        CliRun r = run("rag", "index", folder.toString(), "--index", index.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.json().get("manifest").asText()).isEqualTo(index.toString());
         assertThat(tmp.resolve("index.manifest.json")).doesNotExist();
         assertThat(tmp.resolve("index.manifest.json.lock")).doesNotExist();
 
-        Run verified = run("rag", "index", folder.toString(), "--index", index.toString(), "--verify");
+        CliRun verified = run("rag", "index", folder.toString(), "--index", index.toString(), "--verify");
         assertThat(verified.code()).as(verified.err()).isZero();
         assertThat(verified.out()).contains("every checksum matches").contains("2 unchanged");
 
@@ -346,24 +329,24 @@ class LlamaCliTest {
         Files.copy(DOCS.resolve("client.md"), folder.resolve("client.md"));
         Files.copy(DOCS.resolve("memory.md"), folder.resolve("memory.md"));
         Path index = tmp.resolve("hybrid-index");
-        Run built = run("rag", "index", folder.toString(), "--index", index.toString(), "--retriever", "hybrid", "--json");
+        CliRun built = run("rag", "index", folder.toString(), "--index", index.toString(), "--retriever", "hybrid", "--json");
         assertThat(built.code()).as(built.err()).isZero();
         assertThat(built.json().get("added").asInt()).isEqualTo(2);
         assertThat(built.json().get("retriever").asText()).isEqualTo("hybrid");
 
-        Run ask = run("rag", "ask", "--index", index.toString(), "--retriever", "hybrid", "--json",
+        CliRun ask = run("rag", "ask", "--index", index.toString(), "--retriever", "hybrid", "--json",
                 "How does the client retry a 429?");
         assertThat(ask.code()).as(ask.err()).isZero();
         assertThat(ask.json().get("cited").get(0).get("path").asText()).isEqualTo("client.md");
 
         // the same folder through vector alone, and MMR over the hybrid candidates
-        Run vector = run("rag", "ask", "--index", index.toString(), "--retriever", "vector", "--top-k", "3",
+        CliRun vector = run("rag", "ask", "--index", index.toString(), "--retriever", "vector", "--top-k", "3",
                 "--rerank", "mmr", "--json", "How are retries with backoff configured?");
         assertThat(vector.code()).as(vector.err()).isZero();
         assertThat(vector.json().get("cited").size() + vector.json().get("uncited").size()).isEqualTo(3);
 
         // the index remembers it was built by hybrid: no flags needed, and bm25 cannot read its vectors
-        Run remembered = run("rag", "ask", "--index", index.toString(), "--json", "How does the client retry a 429?");
+        CliRun remembered = run("rag", "ask", "--index", index.toString(), "--json", "How does the client retry a 429?");
         assertThat(remembered.code()).as(remembered.err()).isZero();
         assertThat(remembered.json().get("cited").get(0).get("path").asText()).isEqualTo("client.md");
         assertThat(run("rag", "ask", "--index", index.toString(), "--retriever", "bm25", "q").oneLineError(2).err())
@@ -402,7 +385,7 @@ class LlamaCliTest {
     void ragAskWithAnLlmRerankerAsksTheModelToOrderTheCandidates() {
         server.clearRecorded();
         server.enqueue(ScriptedReply.text("3, 1"));
-        Run r = run(online("rag", "ask", "--docs", DOCS.toString(), "--rerank", "llm", "--top-k", "2", "--candidates", "6",
+        CliRun r = run(online("rag", "ask", "--docs", DOCS.toString(), "--rerank", "llm", "--top-k", "2", "--candidates", "6",
                 "--json", "How are retries configured?"));
         assertThat(r.code()).as(r.err()).isZero();
         List<dev.llamakit.testkit.RecordedRequest> requests = server.requests();
@@ -433,7 +416,7 @@ class LlamaCliTest {
         Files.writeString(beir.resolve("queries.jsonl"), "{\"_id\":\"q1\",\"text\":\"why do cats purr\"}\n"
                 + "{\"_id\":\"q2\",\"text\":\"dogs barking\"}\n");
         Files.writeString(beir.resolve("qrels-test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n");
-        Run r = run("eval", "beir", beir.toString());
+        CliRun r = run("eval", "beir", beir.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("nDCG@10     1.0000").contains("Recall@100  1.0000").contains("MRR@10      1.0000");
         JsonNode j = run("eval", "beir", beir.toString(), "--retriever", "keyword", "--json").json();
@@ -483,7 +466,7 @@ class LlamaCliTest {
 
     @Test
     void chatStreamsAnswersAndRunsSlashCommands() {
-        Run r = withInput("Hello there\n/history\n/memory\n/help\n/bogus\n/exit\nnever read\n", online("chat"));
+        CliRun r = withInput("Hello there\n/history\n/memory\n/help\n/bogus\n/exit\nnever read\n", online("chat"));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Echo: Hello there")
                 .contains("user: Hello there").contains("assistant: Echo: Hello there")
@@ -495,10 +478,10 @@ class LlamaCliTest {
     @Test
     void chatSessionsResume() {
         Path sessions = tmp.resolve("sessions");
-        Run first = withInput("My name is Ada.\n", online("chat", "--session", "ada", "--sessions-dir", sessions.toString()));
+        CliRun first = withInput("My name is Ada.\n", online("chat", "--session", "ada", "--sessions-dir", sessions.toString()));
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.out()).contains("(new)");
-        Run second = withInput("/history\n/save\n/save " + tmp.resolve("chat.md") + "\n",
+        CliRun second = withInput("/history\n/save\n/save " + tmp.resolve("chat.md") + "\n",
                 online("chat", "--session", "ada", "--sessions-dir", sessions.toString()));
         assertThat(second.out()).contains("resumed, 2 messages").contains("user: My name is Ada.")
                 .contains("saved in").contains("saved 2 messages");
@@ -507,7 +490,7 @@ class LlamaCliTest {
 
     @Test
     void chatResetAndMemoryOptions() {
-        Run r = withInput("one\n/reset\n/history\n", online("chat", "--memory", "summarization", "--memory-option",
+        CliRun r = withInput("one\n/reset\n/history\n", online("chat", "--memory", "summarization", "--memory-option",
                 "recent-messages=8"));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("new conversation").contains("(no messages yet)");
@@ -515,7 +498,7 @@ class LlamaCliTest {
 
     @Test
     void chatJsonLines() throws IOException {
-        Run r = withInput("first\nsecond\n", online("chat", "--json"));
+        CliRun r = withInput("first\nsecond\n", online("chat", "--json"));
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = r.out().strip().lines().toList();
         assertThat(lines).hasSize(2);
@@ -540,7 +523,7 @@ class LlamaCliTest {
         assertThat(run("summarize", "--no-such-option").code()).isEqualTo(1);
         assertThat(run("models", "--dialect", "klingon", "--api-key", KEY).code()).isEqualTo(1);
         assertThat(run().code()).isEqualTo(1);
-        Run help = run("--help");
+        CliRun help = run("--help");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("chat").contains("summarize").contains("rag").contains("eval");
     }

@@ -55,32 +55,8 @@ class ServersProfilesKeysTest {
         server.close();
     }
 
-    record Run(int code, String out, String err) {
-        JsonNode json() {
-            try {
-                return JSON.readTree(out);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON: " + out, e);
-            }
-        }
 
-        Run ok() {
-            assertThat(code).as("exit code; err=%s", err).isZero();
-            return this;
-        }
-
-        Run fails(int expected) {
-            assertThat(code).as("exit code; out=%s err=%s", out, err).isEqualTo(expected);
-            assertThat(err.strip().lines().count()).as("one line: %s", err).isEqualTo(1);
-            return this;
-        }
-
-        String all() {
-            return out + err;
-        }
-    }
-
-    Run run(Map<String, String> env, String stdin, String... args) {
+    CliRun run(Map<String, String> env, String stdin, String... args) {
         Map<String, String> all = new HashMap<>(env);
         all.putIfAbsent("XDG_CONFIG_HOME", xdg.toString());
         StringWriter out = new StringWriter();
@@ -88,14 +64,14 @@ class ServersProfilesKeysTest {
         CliContext ctx = CliContext.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintWriter(out, true), new PrintWriter(err, true), all, tmp.resolve("home"));
         int code = LlamaCli.run(ctx, args);
-        return new Run(code, out.toString(), err.toString());
+        return new CliRun(code, out.toString(), err.toString());
     }
 
-    Run run(String... args) {
+    CliRun run(String... args) {
         return run(Map.of(), "", args);
     }
 
-    Run env(Map<String, String> env, String... args) {
+    CliRun env(Map<String, String> env, String... args) {
         return run(env, "", args);
     }
 
@@ -126,7 +102,7 @@ class ServersProfilesKeysTest {
 
     @Test
     void anOpenAiCompatibleServerNeedsOnlyItsUrl() {
-        Run r = run("ask", "-v", "--base-url", server.compatBaseUrl(), "--api-key", KEY, "--context", question.toString(),
+        CliRun r = run("ask", "-v", "--base-url", server.compatBaseUrl(), "--api-key", KEY, "--context", question.toString(),
                 "Which moon?").ok();
         assertThat(r.out()).contains("Echo:");
         assertThat(last().path()).isEqualTo("/compat/v1/chat/completions");
@@ -152,7 +128,7 @@ class ServersProfilesKeysTest {
         run("config", "set", "dialect", "openai").ok();
         assertThat(env(Map.of("LLAMA_DIALECT", "llama"), "models", "-v", "--api-key", KEY).ok().err())
                 .contains("dialect llama (set by LLAMA_DIALECT)");
-        assertThat(env(Map.of("LLAMA_DIALECT", "klingon"), "models", "--base-url", native_).fails(2).err())
+        assertThat(env(Map.of("LLAMA_DIALECT", "klingon"), "models", "--base-url", native_).oneLineError(2).err())
                 .contains("unknown dialect 'klingon' (LLAMA_DIALECT)");
     }
 
@@ -165,10 +141,10 @@ class ServersProfilesKeysTest {
         Map<String, String> env = Map.of("LOCAL_KEY", KEY);
         assertThat(env(env, "models", "--profile", "local").ok().out()).contains("llama3.2");
         assertThat(env(Map.of("LOCAL_KEY", KEY, "LLAMA_PROFILE", "local"), "models").ok().out()).contains("llama3.2");
-        assertThat(run("models").fails(2).err()).contains("needs a server"); // the implicit default profile is empty
+        assertThat(run("models").oneLineError(2).err()).contains("needs a server"); // the implicit default profile is empty
         run("config", "set", "default-profile", "local").ok();
         assertThat(env(env, "models", "-v").ok().err()).contains("profile local").contains("key from env:LOCAL_KEY (profile local)");
-        assertThat(run("models", "--profile", "lokal").fails(2).err())
+        assertThat(run("models", "--profile", "lokal").oneLineError(2).err())
                 .contains("no profile 'lokal'").contains("did you mean 'local'?");
     }
 
@@ -184,7 +160,7 @@ class ServersProfilesKeysTest {
             // environment over profile
             env(Map.of("LLAMA_MODEL", "b"), "ask", "--context", question.toString(), "q").ok();
             assertThat(two.requests().get(two.requestCount() - 1).json().get("model").asText()).isEqualTo("b");
-            env(Map.of("LLAMA_BASE_URL", closed), "models").fails(3);
+            env(Map.of("LLAMA_BASE_URL", closed), "models").oneLineError(3);
             // flag over environment
             env(Map.of("LLAMA_MODEL", "b"), "ask", "--model", "a", "--context", question.toString(), "q").ok();
             assertThat(two.requests().get(two.requestCount() - 1).json().get("model").asText()).isEqualTo("a");
@@ -194,18 +170,18 @@ class ServersProfilesKeysTest {
             env(Map.of("LLAMA_BASE_URL", closed), "models", "--profile", "two").ok();
             // defaults: none configured and several served is an error listing them
             run("config", "unset", "model").ok();
-            assertThat(run("ask", "--context", question.toString(), "q").fails(2).err())
+            assertThat(run("ask", "--context", question.toString(), "q").oneLineError(2).err())
                     .contains("no model chosen").contains("serves 2: a, b").contains("--model NAME");
         }
     }
 
     @Test
     void theServersOnlyModelIsTheDefaultAndTheLlamaApiKeepsItsOwn() {
-        Run r = run("summarize", "-v", "--base-url", server.compatBaseUrl(), "--api-key", KEY, question.toString()).ok();
+        CliRun r = run("summarize", "-v", "--base-url", server.compatBaseUrl(), "--api-key", KEY, question.toString()).ok();
         assertThat(r.err()).contains("model llama3.2 (the only model");
         assertThat(last().json().get("model").asText()).isEqualTo("llama3.2");
         try (LlamaTestServer nativeServer = LlamaTestServer.builder().apiKey(KEY).start()) {
-            Run n = run("ask", "-v", "--base-url", nativeServer.baseUrl(), "--dialect", "llama", "--api-key", KEY,
+            CliRun n = run("ask", "-v", "--base-url", nativeServer.baseUrl(), "--dialect", "llama", "--api-key", KEY,
                     "--context", question.toString(), "q").ok();
             assertThat(n.err()).contains("model " + CommonOptions.DEFAULT_MODEL + " (the default at the Llama API)");
             assertThat(nativeServer.requests()).extracting(RecordedRequest::path).doesNotContain("/v1/models");
@@ -232,13 +208,13 @@ class ServersProfilesKeysTest {
         run("config", "set", "base-url", server.compatBaseUrl(), "--profile", "p").ok();
         // keys:NAME
         run("config", "set", "key", "keys:shared", "--profile", "p").ok();
-        assertThat(run("models", "--profile", "p").fails(2).err()).contains("no key named 'shared'").contains("llama keys set shared");
+        assertThat(run("models", "--profile", "p").oneLineError(2).err()).contains("no key named 'shared'").contains("llama keys set shared");
         run(Map.of(), KEY + "\n", "keys", "set", "shared").ok();
         run("models", "--profile", "p").ok();
         assertThat(last().header("Authorization")).isEqualTo("Bearer " + KEY);
         // env:VAR
         run("config", "set", "key", "env:P_KEY", "--profile", "p").ok();
-        assertThat(run("models", "--profile", "p").fails(2).err()).contains("P_KEY is not set");
+        assertThat(run("models", "--profile", "p").oneLineError(2).err()).contains("P_KEY is not set");
         env(Map.of("P_KEY", KEY), "models", "--profile", "p").ok();
         assertThat(last().header("Authorization")).isEqualTo("Bearer " + KEY);
         // file:PATH, relative to the configuration folder, and absolute
@@ -251,7 +227,7 @@ class ServersProfilesKeysTest {
         run("models", "--profile", "p").ok();
         assertThat(last().header("Authorization")).isEqualTo("Bearer " + KEY);
         run("config", "set", "key", "file:missing.key", "--profile", "p").ok();
-        assertThat(run("models", "--profile", "p").fails(2).err()).contains("cannot read the key file").contains("missing.key");
+        assertThat(run("models", "--profile", "p").oneLineError(2).err()).contains("cannot read the key file").contains("missing.key");
     }
 
     @Test
@@ -259,7 +235,7 @@ class ServersProfilesKeysTest {
         try (LlamaTestServer other = LlamaTestServer.builder().requireApiKey(false).models(List.of("m")).start()) {
             // a profile without a base URL is the Llama API's: its stored key stays there
             run(Map.of(), KEY + "\n", "keys", "set").ok();
-            Run r = run("models", "-v", "--base-url", other.compatBaseUrl()).ok();
+            CliRun r = run("models", "-v", "--base-url", other.compatBaseUrl()).ok();
             assertThat(other.requests().get(0).header("Authorization")).isNull();
             assertThat(r.err()).contains("key none, profile default (not applied: its server is https://api.llama.com:443, "
                     + "its key (keys:default) stays there)").doesNotContain(KEY);
@@ -281,13 +257,13 @@ class ServersProfilesKeysTest {
 
     @Test
     void a401WithoutAKeySaysSoAndHowToSetOne() {
-        Run r = run("models", "--base-url", server.compatBaseUrl()).fails(3);
+        CliRun r = run("models", "--base-url", server.compatBaseUrl()).oneLineError(3);
         assertThat(r.err()).contains("answered 401").contains("no API key was sent").contains("OPENAI_API_KEY")
                 .contains("llama config set base-url " + server.compatBaseUrl() + " --profile NAME").contains("llama keys set NAME");
         run("config", "set", "base-url", server.compatBaseUrl(), "--profile", "p").ok();
-        assertThat(run("models", "--profile", "p").fails(3).err()).contains("no API key was sent")
+        assertThat(run("models", "--profile", "p").oneLineError(3).err()).contains("no API key was sent")
                 .contains("llama keys set p");
-        Run wrong = env(Map.of("OPENAI_API_KEY", "sk-wrong-0000"), "models", "--profile", "p").fails(3);
+        CliRun wrong = env(Map.of("OPENAI_API_KEY", "sk-wrong-0000"), "models", "--profile", "p").oneLineError(3);
         assertThat(wrong.err()).contains("refused the API key from OPENAI_API_KEY (401)").doesNotContain("sk-wrong-0000");
     }
 
@@ -312,14 +288,14 @@ class ServersProfilesKeysTest {
         assertThat(list.get("profiles").get("local").get("key").asText()).isEqualTo("keys:local");
         assertThat(list.get("profile").asText()).isEqualTo("local");
         // a key pasted where its source belongs is refused without being echoed
-        assertThat(run("config", "set", "key", KEY).fails(2).err()).contains("keys:NAME, env:VAR or file:PATH").doesNotContain(KEY);
+        assertThat(run("config", "set", "key", KEY).oneLineError(2).err()).contains("keys:NAME, env:VAR or file:PATH").doesNotContain(KEY);
     }
 
     @Test
     void keysThatCannotBeSentAreRefusedWithoutEchoingThem() {
-        Run r = run(Map.of(), "sk-abc\u200Bdef\n", "keys", "set", "x").fails(2);
+        CliRun r = run(Map.of(), "sk-abc\u200Bdef\n", "keys", "set", "x").oneLineError(2);
         assertThat(r.err()).contains("U+200B ZERO WIDTH SPACE at position 7").doesNotContain("sk-abc");
-        assertThat(run(Map.of(), "", "keys", "set", "x").fails(2).err()).contains("no key given");
+        assertThat(run(Map.of(), "", "keys", "set", "x").oneLineError(2).err()).contains("no key given");
         assertThat(run("keys", "list").ok().out()).isEmpty();
     }
 
@@ -356,17 +332,17 @@ class ServersProfilesKeysTest {
         Path file = xdg.resolve("llamakit").resolve("config.toml");
         Files.createDirectories(file.getParent());
         Files.writeString(file, "# mine\n\n[profiles.local]\nbase_url = \"http://localhost:11434/v1\"\n");
-        assertThat(run("models").fails(2).err()).contains(file + ":4: unknown setting 'base_url' (did you mean 'base-url'?)");
+        assertThat(run("models").oneLineError(2).err()).contains(file + ":4: unknown setting 'base_url' (did you mean 'base-url'?)");
         Files.writeString(file, "[profiles.local]\nmodel = \"llama3.2\n");
-        assertThat(run("config", "list").fails(2).err()).contains(file + ":2: the string is not closed");
+        assertThat(run("config", "list").oneLineError(2).err()).contains(file + ":2: the string is not closed");
         Files.writeString(file, "[profiles.local]\nmodel = llama3.2\n");
-        assertThat(run("config", "list").fails(2).err()).contains(file + ":2: expected a value in quotes");
+        assertThat(run("config", "list").oneLineError(2).err()).contains(file + ":2: expected a value in quotes");
         Files.writeString(file, "[profile.local]\n");
-        assertThat(run("config", "list").fails(2).err()).contains(file + ":1: unknown table [profile.local]");
+        assertThat(run("config", "list").oneLineError(2).err()).contains(file + ":1: unknown table [profile.local]");
         Files.delete(file);
-        assertThat(run("config", "set", "modle", "x").fails(2).err()).contains("unknown setting 'modle' (did you mean 'model'?)");
-        assertThat(run("config", "set", "dialect", "grpc").fails(2).err()).contains("dialect must be llama or openai");
-        assertThat(run("config", "get", "model").fails(2).err()).contains("model is not set in profile default");
+        assertThat(run("config", "set", "modle", "x").oneLineError(2).err()).contains("unknown setting 'modle' (did you mean 'model'?)");
+        assertThat(run("config", "set", "dialect", "grpc").oneLineError(2).err()).contains("dialect must be llama or openai");
+        assertThat(run("config", "get", "model").oneLineError(2).err()).contains("model is not set in profile default");
     }
 
     @Test
@@ -376,7 +352,7 @@ class ServersProfilesKeysTest {
         run("config", "set", "default-profile", "ollama").ok();
         assertThat(run("config", "get", "model").ok().out().strip()).isEqualTo("llama \"3.2\" \\ q");
         assertThat(run("config", "get", "base-url").ok().out().strip()).isEqualTo("http://localhost:11434/v1");
-        Run list = run("config", "list").ok();
+        CliRun list = run("config", "list").ok();
         assertThat(list.out()).contains("profile in use: ollama (default-profile)").contains("[profiles.ollama]  # in use");
         String text = Files.readString(xdg.resolve("llamakit/config.toml"));
         assertThat(text).contains("default-profile = \"ollama\"").contains("[profiles.ollama]")

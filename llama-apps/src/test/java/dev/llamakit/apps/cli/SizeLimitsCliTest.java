@@ -44,21 +44,18 @@ class SizeLimitsCliTest {
         server.close();
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
+    static CliRun run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliContext ctx = CliContext.of(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
                 new PrintWriter(err, true), Map.of(), tmp.resolve("home"));
-        return new Run(LlamaCli.run(ctx, args), out.toString(), err.toString());
+        return new CliRun(LlamaCli.run(ctx, args), out.toString(), err.toString());
     }
 
     @Test
     void askWithAModelRefusesA52MegabyteContextBeforeSendingIt() {
         server.clearRecorded();
-        Run r = run("ask", "-c", big.toString(), "How are retries logged?", "--base-url", server.baseUrl(), "--dialect", "llama",
+        CliRun r = run("ask", "-c", big.toString(), "How are retries logged?", "--base-url", server.baseUrl(), "--dialect", "llama",
                 "--api-key", KEY);
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.INPUT);
         assertThat(r.err().strip()).startsWith("llama ask: the context is about").contains("nothing was sent")
@@ -69,7 +66,7 @@ class SizeLimitsCliTest {
 
     @Test
     void offlineSummaryOfFiftyMegabytesIsRefusedWithAdviceNotABudgetError() {
-        Run r = run("summarize", big.toString(), "--offline");
+        CliRun r = run("summarize", big.toString(), "--offline");
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.INPUT);
         assertThat(r.err().strip()).startsWith("llama summarize: the text is about").contains("summarize a part of it")
                 .doesNotContain("budgetTokens").doesNotContain("Exception");
