@@ -1,5 +1,6 @@
 package dev.llamakit.apps.rag;
 
+import dev.llamakit.apps.text.AnswerType;
 import dev.llamakit.apps.text.Headings;
 import dev.llamakit.apps.text.SentenceKind;
 import dev.llamakit.apps.text.Sentences;
@@ -26,9 +27,12 @@ import java.util.regex.Pattern;
  * a list item, a table row; never a heading, a table's header, a question, a line of code or a command, nor a
  * sentence quoting the question) is scored by meaning (the cosine of its embedding with the question's) plus
  * lexical evidence (the idf-weighted share of the question's terms it carries, its section heading and document
- * title counting). The best one is the answer when its score reaches {@link #MIN_SCORE}; it grows into the smallest
- * passage around it: the list a sentence ending in a colon introduces, or a neighbour of the same paragraph that
- * scores nearly as well (three sentences at most).
+ * title counting), plus what its kind of statement adds ({@link AnswerType}: a question asking "how many" wants a
+ * number, "by default" a default). A table row is scored with its column headers ("default: 256"), a sentence cut at
+ * the start of its chunk loses a little. The best one is the answer when its score reaches {@link #MIN_SCORE}; it
+ * grows into the smallest passage around it: the list a sentence ending in a colon introduces, or a neighbour of the
+ * same paragraph that scores nearly as well (three sentences at most), and the nearby sentence of its section that
+ * says what the question asks for when it does not ("Default: 5" beside an option's description).
  *
  * <p>When the file a chunk came from is at hand (its {@code path} metadata under the root), its lines decide what
  * is code or a heading, and each passage gets the line it starts on.
@@ -42,13 +46,22 @@ final class PassageSelector {
     /** The weight of lexical coverage (0 to 1) beside the cosine (-1 to 1). */
     static final double LEXICAL_WEIGHT = 0.5;
     /** How much less than the best a neighbour may score and still join the passage. */
-    static final double NEIGHBOUR_MARGIN = 0.12;
+    static final double NEIGHBOUR_MARGIN = 0.25;
     static final int MAX_SENTENCES = 3;
     /** The weight of the cosine of the question with the sentence's document title and section heading. */
     static final double SECTION_WEIGHT = 0.15;
     /** What the retriever's order adds: up to this much for a sentence of the first hit, nothing for the last. */
     static final double RANK_PRIOR = 0.1;
     static final int MAX_LIST_ITEMS = 8;
+    /**
+     * What saying the kind of thing the question asks for ({@link AnswerType}: a number, a duration, ...) adds, and
+     * what not saying it takes away when the question can hardly be answered otherwise.
+     */
+    static final double TYPE_BONUS = 0.15;
+    /** What a sentence cut at the start of its chunk loses (the whole sentence is usually in the chunk before). */
+    static final double FRAGMENT_PENALTY = 0.15;
+    /** How many sentences away a sentence of the same section may be to complete an answer with what it asks for. */
+    static final int TYPE_REACH = 2;
     private static final Pattern MARKERS = Pattern.compile("\\s*\\[\\d+(?:\\s*,\\s*\\d+)*]");
     private static final Pattern LIST_MARKER = Pattern.compile("^(?:[-*+\u2022]\\s+|\\d{1,3}[.)]\\s+)");
 
@@ -111,12 +124,20 @@ final class PassageSelector {
                         kind = SentenceKind.CODE;
                     } else if (source.isHeading(line)) {
                         kind = SentenceKind.HEADING;
+                    } else if (kind == SentenceKind.HEADING && line > 0) {
+                        kind = SentenceKind.PROSE; // a short line ("Default: 5") the file does not mark as a heading
                     }
                 }
                 if (kind == SentenceKind.HEADING) {
                     heading = s.text();
                 }
                 String clean = clean(s.text(), kind);
+                if (kind == SentenceKind.TABLE_ROW) {
+                    String header = tableHeader(chunk.text(), s.start(), source, line);
+                    if (header != null) {
+                        clean = labelled(header, s.text(), clean);
+                    }
+                }
                 Candidate c = new Candidate(h, list.size(), s, kind, chunk.title() + "\n" + heading, clean, line, heading);
                 list.add(c);
                 if (kind.citable() && Headings.words(clean) >= 3
@@ -138,15 +159,13 @@ final class PassageSelector {
         if (all.isEmpty()) {
             return Optional.empty();
         }
-        double[] score = score(question, all, hits.size());
+        List<AnswerType> types = AnswerType.expects(question);
+        double[] score = score(question, types, all, byHit, hits.size());
         int best = 0;
         for (int i = 1; i < all.size(); i++) {
             if (score[i] > score[best]) {
                 best = i;
             }
-        }
-        if (Boolean.getBoolean("llamakit.debug.answers")) {
-            System.err.printf(Locale.ROOT, "%.3f %s -> %s%n", score[best], question, all.get(best).clean());
         }
         if (score[best] < MIN_SCORE) {
             return Optional.empty();
@@ -156,12 +175,12 @@ final class PassageSelector {
             scores.put(all.get(i), score[i]);
         }
         Candidate top = all.get(best);
-        return Optional.of(grow(top, score[best], byHit.get(top.hit()), hits.get(top.hit()).chunk().text(), scores));
+        return Optional.of(grow(top, score[best], byHit.get(top.hit()), hits.get(top.hit()).chunk().text(), scores, types));
     }
 
     /** The smallest passage around {@code best}: its list, or the neighbours of its paragraph that score nearly as well. */
     private static Passage grow(Candidate best, double bestScore, List<Candidate> chunk, String text,
-                                Map<Candidate, Double> scores) {
+                                Map<Candidate, Double> scores, List<AnswerType> types) {
         List<Candidate> chosen = new ArrayList<>(List.of(best));
         if (best.kind() == SentenceKind.PROSE && best.sentence().text().endsWith(":")) {
             for (int i = best.index() + 1; i < chunk.size() && chosen.size() <= MAX_LIST_ITEMS; i++) {
@@ -192,6 +211,14 @@ final class PassageSelector {
                 }
             }
         }
+        for (AnswerType t : types) {
+            if (chosen.stream().noneMatch(c -> t.isMetBy(c.clean()))) {
+                nearestMeeting(t, chosen, chunk).ifPresent(c -> {
+                    chosen.add(c);
+                    chosen.sort(java.util.Comparator.comparingInt(Candidate::index));
+                });
+            }
+        }
         StringBuilder sb = new StringBuilder();
         boolean list = chosen.size() > 1 && chosen.get(chosen.size() - 1).kind() != SentenceKind.PROSE;
         for (Candidate c : chosen) {
@@ -204,6 +231,33 @@ final class PassageSelector {
         Candidate first = chosen.get(0);
         Candidate last = chosen.get(chosen.size() - 1);
         return new Passage(best.hit(), first.sentence().start(), last.sentence().end(), sb.toString(), first.line());
+    }
+
+    /**
+     * The sentence of the same section, at most {@value #TYPE_REACH} sentences before or after {@code chosen}, that says
+     * what the question asks for when the chosen ones do not: the "Default: 5" line beside an option's description.
+     */
+    private static Optional<Candidate> nearestMeeting(AnswerType type, List<Candidate> chosen, List<Candidate> chunk) {
+        int lo = chosen.get(0).index();
+        int hi = chosen.get(chosen.size() - 1).index();
+        String heading = chosen.get(0).heading();
+        for (int d = 1; d <= TYPE_REACH; d++) {
+            for (int i : new int[] {lo - d, hi + d}) {
+                if (i < 0 || i >= chunk.size()) {
+                    continue;
+                }
+                Candidate c = chunk.get(i);
+                if (c.heading().equals(heading) && c.kind().citable() && type.isMetBy(c.clean())) {
+                    return Optional.of(c);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code c}, or a sentence of its section at most {@value #TYPE_REACH} away, says what {@code type} asks. */
+    private static boolean metNearby(AnswerType type, Candidate c, List<Candidate> chunk) {
+        return type.isMetBy(c.clean()) || nearestMeeting(type, List.of(c), chunk).isPresent();
     }
 
     /** The score of the neighbour of {@code a} and {@code b} (whichever is not yet chosen) when it may join them, else -inf. */
@@ -219,7 +273,8 @@ final class PassageSelector {
         return sa == null || sb == null ? Double.NEGATIVE_INFINITY : Math.min(sa, sb);
     }
 
-    private double[] score(String question, List<Candidate> all, int hits) {
+    private double[] score(String question, List<AnswerType> types, List<Candidate> all,
+                           Map<Integer, List<Candidate>> byHit, int hits) {
         List<String> queryTerms = new ArrayList<>(new LinkedHashSet<>(SupportingSentences.questionTerms(question)));
         Map<String, Integer> df = new HashMap<>();
         List<Set<String>> terms = new ArrayList<>();
@@ -261,9 +316,80 @@ final class PassageSelector {
             double prior = RANK_PRIOR * (hits - all.get(i).hit()) / hits;
             double meaning = q == null ? lexical * 1.2
                     : cosine(q, vectors.get(i)) + SECTION_WEIGHT * sectionCosine.get(all.get(i).section());
-            out[i] = meaning + LEXICAL_WEIGHT * lexical + prior;
+            Candidate c = all.get(i);
+            double kind = 0;
+            for (AnswerType t : types) {
+                if (metNearby(t, c, byHit.get(c.hit()))) {
+                    kind += TYPE_BONUS;
+                } else if (t.isStrict()) {
+                    kind -= TYPE_BONUS;
+                }
+            }
+            double fragment = isFragment(c) ? FRAGMENT_PENALTY : 0;
+            out[i] = meaning + LEXICAL_WEIGHT * lexical + prior + kind - fragment;
         }
         return out;
+    }
+
+    /**
+     * The header row of the table a row at {@code offset} of {@code text} belongs to: the row above the table's rule
+     * row, in the chunk, else in the source file; null when neither has it.
+     */
+    private static String tableHeader(String text, int offset, SourceText source, int line) {
+        int lineStart = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+        boolean ruleSeen = false;
+        int at = lineStart;
+        while (at > 0) {
+            int prevStart = text.lastIndexOf('\n', at - 2) + 1;
+            String row = text.substring(prevStart, at - 1).strip();
+            if (!row.startsWith("|")) {
+                break;
+            }
+            if (SentenceKind.isRuleRow(row)) {
+                ruleSeen = true;
+            } else if (ruleSeen) {
+                return row;
+            }
+            at = prevStart;
+        }
+        return source == null || line <= 0 ? null : source.tableHeader(line).orElse(null);
+    }
+
+    /** A table row's cells, each after its column's header ("default: 256"), for scoring; the row is quoted as is. */
+    private static String labelled(String header, String row, String clean) {
+        String[] names = cells(header);
+        String[] values = cells(row);
+        if (names.length != values.length) {
+            return clean;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i].isBlank()) {
+                continue;
+            }
+            if (!sb.isEmpty()) {
+                sb.append("; ");
+            }
+            sb.append(names[i].isBlank() || names[i].equalsIgnoreCase(values[i]) ? "" : names[i] + ": ").append(values[i]);
+        }
+        return sb.toString();
+    }
+
+    private static String[] cells(String row) {
+        String[] parts = row.strip().replaceAll("^\\|+|\\|+$", "").split("(?<!\\\\)\\|", -1);
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = MARKERS.matcher(parts[i]).replaceAll("").replace("`", "").strip();
+        }
+        return parts;
+    }
+
+    /** A sentence cut at the start of its chunk (the overlap began mid-sentence): it starts in lower case. */
+    private static boolean isFragment(Candidate c) {
+        if (c.kind() != SentenceKind.PROSE || c.sentence().start() > 0) {
+            return false;
+        }
+        String t = c.clean();
+        return !t.isEmpty() && Character.isLowerCase(t.codePointAt(0));
     }
 
     private SourceText source(Chunk chunk) {

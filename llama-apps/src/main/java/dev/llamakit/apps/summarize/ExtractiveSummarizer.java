@@ -1,5 +1,6 @@
 package dev.llamakit.apps.summarize;
 
+import dev.llamakit.apps.text.CodeFences;
 import dev.llamakit.apps.text.SentenceKind;
 import dev.llamakit.apps.text.Sentences;
 import dev.llamakit.apps.text.Sentences.Sentence;
@@ -163,8 +164,7 @@ public final class ExtractiveSummarizer implements Summarizer {
         while (lineStart <= text.length()) {
             int nl = text.indexOf('\n', lineStart);
             int lineEnd = nl < 0 ? text.length() : nl;
-            String line = text.substring(lineStart, lineEnd).strip();
-            boolean fence = line.startsWith("```") || line.startsWith("~~~");
+            boolean fence = CodeFences.isFence(text.substring(lineStart, lineEnd));
             if (inFence || fence) {
                 java.util.Arrays.fill(out, lineStart, Math.min(out.length, lineEnd + 1), true);
             }

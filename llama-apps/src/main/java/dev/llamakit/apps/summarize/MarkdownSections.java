@@ -1,5 +1,6 @@
 package dev.llamakit.apps.summarize;
 
+import dev.llamakit.apps.text.CodeFences;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,8 +32,7 @@ final class MarkdownSections {
         int[] count = new int[7];
         boolean inFence = false;
         for (int i = 0; i < lines.length; i++) {
-            String strip = lines[i].strip();
-            if (strip.startsWith("```") || strip.startsWith("~~~")) {
+            if (CodeFences.isFence(lines[i])) {
                 inFence = !inFence;
                 continue;
             }

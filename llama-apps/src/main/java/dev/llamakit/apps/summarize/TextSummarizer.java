@@ -4,6 +4,7 @@ import dev.llamakit.apps.ArgumentChecks;
 import dev.llamakit.apps.TextTooLongException;
 import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.Document;
+import dev.llamakit.apps.text.CodeFences;
 import dev.llamakit.retrieval.chunk.SentenceChunker;
 import dev.llamakit.summarize.SummaryRequest;
 import dev.llamakit.summarize.Summarizer;
@@ -199,22 +200,23 @@ public final class TextSummarizer {
                 throw new IllegalStateException("the summaries did not fit in " + chunkTokens + " tokens after "
                         + MAX_LEVELS + " levels; raise chunkTokens");
             }
-            List<Chunk> parts = chunker.chunk(Document.of("text", current)).stream()
-                    .filter(c -> !c.text().isBlank()).toList();
+            // a part cut inside a code block is closed, the next reopened: code stays code when a part is read alone
+            List<String> parts = CodeFences.closeAcross(chunker.chunk(Document.of("text", current)).stream()
+                    .map(Chunk::text).filter(t -> !t.isBlank()).toList());
             if (level == 0) {
                 chunks = parts.size();
             }
             int partTokens = Math.min(summaryTokens, Math.max(1, chunkTokens / 4));
             long levelCost = 0;
-            for (Chunk c : parts) {
-                levelCost += counter.count(c.text()) + partTokens;
+            for (String part : parts) {
+                levelCost += counter.count(part) + partTokens;
             }
             spend.check(levelCost);
             List<String> summaries = new ArrayList<>(parts.size());
             for (int i = 0; i < parts.size(); i++) {
-                Chunk c = parts.get(i);
-                spend.charge(counter.count(c.text()) + partTokens);
-                summaries.add(summarizer.summarize(new SummaryRequest(c.text(), partInstruction(instruction, i, parts.size()),
+                String part = parts.get(i);
+                spend.charge(counter.count(part) + partTokens);
+                summaries.add(summarizer.summarize(new SummaryRequest(part, partInstruction(instruction, i, parts.size()),
                         partTokens, null)).strip());
                 spend.listener.partSummarized(level, i + 1, parts.size());
             }

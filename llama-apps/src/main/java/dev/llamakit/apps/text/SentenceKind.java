@@ -22,6 +22,11 @@ public enum SentenceKind {
             "pip", "cd", "export", "echo", "printf", "cat", "ls", "python", "python3", "gradle", "kubectl", "sudo",
             "apt", "apt-get", "brew", "wget", "jq", "make", "node", "go", "cargo");
 
+    /** Whether {@code line} is a Markdown table's rule row ({@code |---|:--:|}), which follows its header row. */
+    public static boolean isRuleRow(String line) {
+        return RULE_ROW.matcher(Objects.requireNonNull(line, "line").strip()).matches();
+    }
+
     /** Whether a sentence of this kind may be quoted as an answer. */
     public boolean citable() {
         return this == PROSE || this == LIST_ITEM || this == TABLE_ROW;

@@ -24,9 +24,10 @@ public final class SourceText {
     private final boolean[] code;
     private final boolean[] heading;
     private final int[] lineStart;
+    private final String[] lines;
 
     private SourceText(String raw) {
-        String[] lines = raw.split("\r\n|\r|\n", -1);
+        lines = raw.split("\r\n|\r|\n", -1);
         code = new boolean[lines.length + 1];
         heading = new boolean[lines.length + 1];
         lineStart = new int[lines.length + 2];
@@ -35,7 +36,7 @@ public final class SourceText {
         int[] map = new int[raw.length()];
         for (int i = 0; i < lines.length; i++) {
             String strip = lines[i].strip();
-            boolean fence = strip.startsWith("```") || strip.startsWith("~~~");
+            boolean fence = CodeFences.isFence(strip);
             code[i + 1] = inFence || fence;
             if (fence) {
                 inFence = !inFence;
@@ -98,6 +99,25 @@ public final class SourceText {
     /** Whether the 1-based {@code line} is a Markdown heading ({@code # Title}). */
     public boolean isHeading(int line) {
         return line >= 1 && line < heading.length && heading[line];
+    }
+
+    /**
+     * The header row of the Markdown table the 1-based {@code line} is a row of (the row above its rule row
+     * {@code |---|}), or empty when the line is not in a table with a header.
+     */
+    public Optional<String> tableHeader(int line) {
+        if (line < 1 || line > lines.length || !lines[line - 1].strip().startsWith("|")) {
+            return Optional.empty();
+        }
+        int first = line;
+        while (first > 1 && lines[first - 2].strip().startsWith("|")) {
+            first--;
+        }
+        if (first + 1 <= lines.length && first < line
+                && SentenceKind.isRuleRow(lines[first])) {
+            return Optional.of(lines[first - 1].strip());
+        }
+        return Optional.empty();
     }
 
     private static String normalize(String s) {

@@ -94,6 +94,28 @@ class OfflineSummaryTest {
     }
 
     @Test
+    void aCodeBlockCutBetweenTwoMapPartsStaysCode() {
+        // parts of 200 tokens: the console block below is cut in the middle, and its second half used to be read as
+        // prose (its lines then outranked the real sentences)
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            text.append("The store writes every record of a conversation to its own file before it answers the caller. ");
+        }
+        text.append("\n\n```console\n");
+        for (int i = 0; i < 40; i++) {
+            text.append("you> tell me a long story number ").append(i).append(" about the store and the file\n");
+        }
+        text.append("```\n\n");
+        for (int i = 0; i < 12; i++) {
+            text.append("The index keeps its manifest inside its own commits and resumes an interrupted run. ");
+        }
+        TextSummarizer small = TextSummarizer.builder(new ExtractiveSummarizer()).chunkTokens(200).build();
+        SummaryResult r = small.summarize(text.toString(), null);
+        assertThat(r.chunks()).isGreaterThan(2);
+        assertThat(r.summary()).doesNotContain("you>").isNotBlank();
+    }
+
+    @Test
     void codeIsNeverSummarizedAsProse() {
         String text = "# Setup\n\nThe tool reads its settings from a file in your home folder. It never writes there.\n\n"
                 + "```java\nSettings settings = Settings.load(Path.of(\"settings.json\"));\nsettings.apply(client);\n```\n\n"
