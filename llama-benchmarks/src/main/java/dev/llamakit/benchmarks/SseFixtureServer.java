@@ -37,6 +37,8 @@ final class SseFixtureServer implements AutoCloseable {
     private final byte[] nativeResponse;
     private final byte[] openAiResponse;
     private final byte[] notFound;
+    private final byte[] nativeOnce = json(StreamBodies.nativeCompletion());
+    private final byte[] openAiOnce = json(StreamBodies.openAiCompletion());
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger requests = new AtomicInteger();
     private final Thread acceptor;
@@ -52,6 +54,24 @@ final class SseFixtureServer implements AutoCloseable {
         this.acceptor = new Thread(this::acceptLoop, "sse-fixture-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** The native base URL of the non-streaming reply ({@link StreamBodies#nativeCompletion()}). */
+    String onceBaseUrl() {
+        return "http://127.0.0.1:" + socket.getLocalPort() + "/once/v1";
+    }
+
+    /** The OpenAI-compatible base URL of the non-streaming reply ({@link StreamBodies#openAiCompletion()}). */
+    String onceCompatBaseUrl() {
+        return "http://127.0.0.1:" + socket.getLocalPort() + "/once/compat/v1";
+    }
+
+    private static byte[] json(byte[] body) {
+        byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] out = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, out, head.length, body.length);
+        return out;
     }
 
     /** The native base URL, {@code http://127.0.0.1:port/v1}. */
@@ -133,7 +153,11 @@ final class SseFixtureServer implements AutoCloseable {
                     skip(in, contentLength);
                 }
                 byte[] response;
-                if (path.endsWith("/compat/v1/chat/completions")) {
+                if (path.endsWith("/once/compat/v1/chat/completions")) {
+                    response = openAiOnce;
+                } else if (path.endsWith("/once/v1/chat/completions")) {
+                    response = nativeOnce;
+                } else if (path.endsWith("/compat/v1/chat/completions")) {
                     response = openAiResponse;
                 } else if (path.endsWith("/v1/chat/completions")) {
                     response = nativeResponse;

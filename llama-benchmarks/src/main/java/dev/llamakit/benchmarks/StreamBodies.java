@@ -68,6 +68,24 @@ final class StreamBodies {
      * A complete HTTP/1.1 200 response: headers, then {@code body} in chunked transfer encoding, cut into chunks of
      * {@code chunkSize} bytes (as a server writing through a large buffer does), then the last chunk.
      */
+    /** A non-streaming native reply: one short answer with its metrics, as the Llama API sends it. */
+    static byte[] nativeCompletion() {
+        return ("{\"id\":\"chatcmpl-bench\",\"completion_message\":{\"role\":\"assistant\",\"content\":"
+                + "{\"type\":\"text\",\"text\":\"Phobos is the larger of the two moons of Mars.\"},\"stop_reason\":\"stop\","
+                + "\"tool_calls\":[]},\"metrics\":[{\"metric\":\"num_completion_tokens\",\"value\":12,\"unit\":\"tokens\"},"
+                + "{\"metric\":\"num_prompt_tokens\",\"value\":21,\"unit\":\"tokens\"},"
+                + "{\"metric\":\"num_total_tokens\",\"value\":33,\"unit\":\"tokens\"}]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A non-streaming OpenAI reply: one short answer with its usage, as vLLM sends it. */
+    static byte[] openAiCompletion() {
+        return ("{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1733480000,\"model\":\""
+                + "Llama-3.3-8B-Instruct\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                + "\"Phobos is the larger of the two moons of Mars.\"},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":21,\"completion_tokens\":12,\"total_tokens\":33}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     static byte[] httpResponse(byte[] body, int chunkSize) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + body.length / chunkSize * 16 + 256);
         ascii(out, "HTTP/1.1 200 OK\r\n"

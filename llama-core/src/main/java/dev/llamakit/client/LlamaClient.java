@@ -135,7 +135,7 @@ public final class LlamaClient implements ChatModel {
         Objects.requireNonNull(options, "options");
         CallTracker tracker = CallTracker.start(listeners, request, config.dialect(), false, config.clock());
         try {
-            ChatResponse response = decodeChat(caller.send("POST", CHAT_PATH, wire.encodeChat(request).toString(), options, tracker));
+            ChatResponse response = decodeChat(caller.send("POST", CHAT_PATH, Json.bytes(wire.encodeChat(request)), options, tracker));
             tracker.onComplete(response);
             return response;
         } catch (RuntimeException e) {
@@ -155,7 +155,7 @@ public final class LlamaClient implements ChatModel {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(options, "options");
         CallTracker tracker = CallTracker.start(listeners, request, config.dialect(), false, config.clock());
-        CompletableFuture<RawResponse> exchange = caller.sendAsync("POST", CHAT_PATH, wire.encodeChat(request).toString(), options, tracker);
+        CompletableFuture<RawResponse> exchange = caller.sendAsync("POST", CHAT_PATH, Json.bytes(wire.encodeChat(request)), options, tracker);
         CompletableFuture<ChatResponse> result = new CompletableFuture<>();
         exchange.whenComplete((raw, error) -> {
             if (error != null) {
@@ -202,7 +202,7 @@ public final class LlamaClient implements ChatModel {
 
     private ChatStream stream(ChatRequest request, RequestOptions options, Cancellation cancellation) {
         CallTracker tracker = CallTracker.start(listeners, request, config.dialect(), true, config.clock());
-        return caller.stream(CHAT_PATH, wire.encodeStreamingChat(request, config.streamUsage()).toString(), options,
+        return caller.stream(CHAT_PATH, Json.bytes(wire.encodeStreamingChat(request, config.streamUsage())), options,
                 config.dialect(), tracker, cancellation);
     }
 
@@ -281,7 +281,7 @@ public final class LlamaClient implements ChatModel {
         }
         RawResponse response;
         try {
-            response = caller.send("POST", MODERATIONS_PATH, wire.encodeModeration(request).toString(), options,
+            response = caller.send("POST", MODERATIONS_PATH, Json.bytes(wire.encodeModeration(request)), options,
                     AttemptListener.NONE);
         } catch (NotFoundException e) {
             throw noModerationEndpoint(request, e);

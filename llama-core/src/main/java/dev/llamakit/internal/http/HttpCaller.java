@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * carrying credentials to another origin), logs each attempt at debug (method, path, status, attempt, duration;
  * never a header value), and maps failures to typed exceptions.
  *
- * <p>There is one attempt loop ({@link Call}), asynchronous; the blocking calls wait for it. It serves every call
+ * <p>There is one attempt loop ({@link Call}): on the calling thread for {@link #send}, chained on futures otherwise
+ * (see {@link Call}). It serves every call
  * shape: {@link #send}, {@link #sendAsync} and {@link #stream}, whose reopening after a break before the first event
  * continues the same loop, within the same retry budget ({@code maxRetries} retries in all). Time is bounded as
  * {@link Timeouts} describes. Once the call's {@link Cancellation} fires, no further request is sent.
@@ -83,16 +84,22 @@ public final class HttpCaller {
      * @throws dev.llamakit.client.error.LlamaApiException on an error status after retries
      * @throws LlamaConnectionException when the server cannot be reached after retries
      */
-    public RawResponse send(String method, String path, String jsonBody, RequestOptions options, AttemptListener listener) {
+    public RawResponse send(String method, String path, byte[] jsonBody, RequestOptions options, AttemptListener listener) {
         Cancellation cancellation = new Cancellation();
-        return await(sendAsync(method, path, jsonBody, options, listener, cancellation), cancellation);
+        HttpRequest request = requests.build(method, path, jsonBody, options, "application/json");
+        Call<byte[]> call = new Call<>(request, BYTES, options, listener, cancellation, true);
+        return await(call.start().thenApply(HttpCaller::raw), cancellation);
+    }
+
+    private static RawResponse raw(HttpResponse<byte[]> r) {
+        return new RawResponse(r.statusCode(), r.headers(), r.body(), requestId(r.headers()));
     }
 
     /**
      * As {@link #send}, without blocking a thread: attempts and retry waits are chained. Cancelling the returned
      * future cancels the exchange in flight (or the wait for a retry), and no further attempt is made.
      */
-    public CompletableFuture<RawResponse> sendAsync(String method, String path, String jsonBody, RequestOptions options,
+    public CompletableFuture<RawResponse> sendAsync(String method, String path, byte[] jsonBody, RequestOptions options,
                                                     AttemptListener listener) {
         Cancellation cancellation = new Cancellation();
         CompletableFuture<RawResponse> result = sendAsync(method, path, jsonBody, options, listener, cancellation);
@@ -104,7 +111,7 @@ public final class HttpCaller {
         return result;
     }
 
-    private CompletableFuture<RawResponse> sendAsync(String method, String path, String jsonBody, RequestOptions options,
+    private CompletableFuture<RawResponse> sendAsync(String method, String path, byte[] jsonBody, RequestOptions options,
                                                      AttemptListener listener, Cancellation cancellation) {
         HttpRequest request;
         try {
@@ -112,8 +119,8 @@ public final class HttpCaller {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Call<byte[]> call = new Call<>(request, BYTES, options, listener, cancellation);
-        return call.start().thenApply(r -> new RawResponse(r.statusCode(), r.headers(), r.body(), requestId(r.headers())));
+        Call<byte[]> call = new Call<>(request, BYTES, options, listener, cancellation, false);
+        return call.start().thenApply(HttpCaller::raw);
     }
 
     /**
@@ -125,7 +132,7 @@ public final class HttpCaller {
      *
      * @throws dev.llamakit.client.error.StreamCancelledException when the call was cancelled before the server answered
      */
-    public ChatStream stream(String path, String jsonBody, RequestOptions options, Dialect dialect, CallTracker observer,
+    public ChatStream stream(String path, byte[] jsonBody, RequestOptions options, Dialect dialect, CallTracker observer,
                              Cancellation cancellation) {
         return new RealChatStream(new StreamCall(path, jsonBody, options, observer, cancellation), dialect, observer,
                 cancellation);
@@ -137,10 +144,10 @@ public final class HttpCaller {
         private final Duration idleTimeout;
         private final Cancellation cancellation;
 
-        private StreamCall(String path, String jsonBody, RequestOptions options, AttemptListener listener,
+        private StreamCall(String path, byte[] jsonBody, RequestOptions options, AttemptListener listener,
                            Cancellation cancellation) {
             HttpRequest request = requests.build("POST", path, jsonBody, options, "text/event-stream");
-            this.call = new Call<>(request, STREAM, options, listener, cancellation);
+            this.call = new Call<>(request, STREAM, options, listener, cancellation, false);
             this.idleTimeout = timeout(options);
             this.cancellation = cancellation;
         }
@@ -211,6 +218,12 @@ public final class HttpCaller {
      * The attempt loop of one logical call: its attempts, redirects and retry waits, completing {@link #result}
      * with the first 2xx response or the final failure. A stream may {@linkplain #retryBrokenBody continue} it once
      * that response broke, within the same retry budget.
+     *
+     * <p>A <em>blocking</em> loop (a blocking call's) runs on the calling thread: each attempt is the JDK client's
+     * {@code send} and each retry wait a wait on that thread, so that the answer reaches the caller without a thread
+     * hop (the JDK completes a {@code sendAsync} on another thread, on 2 cores a new thread per call); the attempt's
+     * timeout interrupts the send ({@link Timeouts#interruptAfter}), which cancels the exchange. Otherwise the loop
+     * is chained on the JDK client's futures and the waits' timers, blocking no thread.
      */
     private final class Call<T> {
         /** The current round: the first opening, or a stream's reopening. */
@@ -220,11 +233,14 @@ public final class HttpCaller {
         private final AttemptListener listener;
         private final Cancellation cancellation;
         private final Duration timeout;
+        private final boolean blocking;
         private HttpRequest request;
         private int retries;
         private int redirects;
 
-        Call(HttpRequest request, Bodies<T> bodies, RequestOptions options, AttemptListener listener, Cancellation cancellation) {
+        Call(HttpRequest request, Bodies<T> bodies, RequestOptions options, AttemptListener listener, Cancellation cancellation,
+             boolean blocking) {
+            this.blocking = blocking;
             this.request = request;
             this.bodies = bodies;
             this.options = options;
@@ -270,6 +286,10 @@ public final class HttpCaller {
                 round.cancel(false);
                 return;
             }
+            if (blocking) {
+                attemptOnThisThread(round);
+                return;
+            }
             long started = System.nanoTime();
             CompletableFuture<HttpResponse<T>> exchange;
             try {
@@ -291,6 +311,40 @@ public final class HttpCaller {
                     round.completeExceptionally(e);
                 }
             });
+        }
+
+        /** One attempt of a blocking loop: the JDK client's {@code send} on this thread, within the attempt's time. */
+        private void attemptOnThisThread(CompletableFuture<HttpResponse<T>> round) {
+            long started = System.nanoTime();
+            Timeouts.Interrupter deadline = Timeouts.interruptAfter(Thread.currentThread(), timeout);
+            HttpResponse<T> response = null;
+            Throwable error = null;
+            try {
+                response = http.send(request, bodies.handler());
+            } catch (IOException | InterruptedException e) {
+                error = e;
+            } catch (RuntimeException e) {
+                deadline.finish();
+                round.completeExceptionally(e);
+                return;
+            }
+            boolean timedOut = deadline.finish();
+            if (error instanceof InterruptedException && !timedOut) {
+                interrupted(error);
+                return;
+            }
+            try {
+                onAttemptDone(response, error, timedOut, started);
+            } catch (RuntimeException e) {
+                round.completeExceptionally(e);
+            }
+        }
+
+        /** The caller's thread was interrupted: the call is cancelled, and the thread stays interrupted. */
+        private void interrupted(Throwable cause) {
+            result.completeExceptionally(new LlamaException("interrupted while waiting for the server", cause));
+            cancellation.cancel();
+            Thread.currentThread().interrupt();
         }
 
         private void onAttemptDone(HttpResponse<T> response, Throwable error, boolean timedOut, long started) {
@@ -352,6 +406,23 @@ public final class HttpCaller {
             }
             CompletableFuture<Void> pause = config.sleeper().delay(wait);
             cancellation.onCancel(() -> pause.cancel(false));
+            if (blocking) {
+                try {
+                    pause.get();
+                } catch (InterruptedException e) {
+                    pause.cancel(false);
+                    interrupted(e);
+                    return;
+                } catch (ExecutionException | CancellationException e) {
+                    if (!(unwrap(e) instanceof CancellationException) && !(e instanceof CancellationException)) {
+                        result.completeExceptionally(new LlamaException("interrupted while waiting to retry", unwrap(e)));
+                        return;
+                    }
+                }
+                retries++;
+                attempt(); // cancelled: completes the result as cancelled without sending
+                return;
+            }
             pause.whenComplete((v, e) -> {
                 if (e != null && !(e instanceof CancellationException) && !(unwrap(e) instanceof CancellationException)) {
                     result.completeExceptionally(new LlamaException("interrupted while waiting to retry", unwrap(e)));

@@ -18,13 +18,23 @@ import java.util.Map;
  */
 final class RequestFactory {
     private final ClientConfig config;
+    /** Paths with a variable part (a model id) could grow the cache: it stops at this many. */
+    private static final int MAX_CACHED_URIS = 64;
+    /** The URI of each path called (mostly a handful of constants): parsed once. */
+    private final java.util.concurrent.ConcurrentHashMap<String, URI> uris = new java.util.concurrent.ConcurrentHashMap<>();
 
     RequestFactory(ClientConfig config) {
         this.config = config;
     }
 
-    HttpRequest build(String method, String path, String jsonBody, RequestOptions options, String accept) {
-        URI uri = URI.create(config.baseUrl() + path);
+    HttpRequest build(String method, String path, byte[] jsonBody, RequestOptions options, String accept) {
+        URI uri = uris.get(path);
+        if (uri == null) {
+            uri = URI.create(config.baseUrl() + path);
+            if (uris.size() < MAX_CACHED_URIS) {
+                uris.putIfAbsent(path, uri);
+            }
+        }
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .header("Accept", accept)
                 .header("User-Agent", config.userAgent());
@@ -55,7 +65,7 @@ final class RequestFactory {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             b.header("Content-Type", "application/json");
-            b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
+            b.method(method, HttpRequest.BodyPublishers.ofByteArray(jsonBody));
         }
         return b.build();
     }

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  *     <td>{@code LlamaTimeoutException}, retried</td></tr>
  * <tr><td>attempt</td><td>one attempt's exchange: for a call, the whole response, body included; for a stream,
  *     the status line, the headers and (on an error status) the error body</td>
- *     <td>{@link #attempt}: a task on this timer cancels the exchange (builder or per-call {@code timeout},
- *     default 60 s)</td><td>{@code LlamaTimeoutException}, retried</td></tr>
+ *     <td>{@link #attempt}: a task on this timer cancels the exchange (for a blocking call, {@link #interruptAfter}
+ *     interrupts its {@code send}, which cancels it) (builder or per-call {@code timeout}, default 60 s)</td><td>{@code LlamaTimeoutException}, retried</td></tr>
  * <tr><td>idle</td><td>each wait for data of an open stream body, so that a generation of any length is never
  *     cut but a stalled one is</td><td>{@link #idle}: one watchdog per stream on this timer closes the body
  *     (the same {@code timeout})</td><td>{@code TruncatedStreamException} caused by a
@@ -52,6 +52,17 @@ final class Timeouts {
         return deadline;
     }
 
+    /**
+     * Bounds one attempt of a blocking call, made on {@code thread} with the JDK client's {@code send}: interrupts
+     * the thread (which cancels the exchange) when {@link Interrupter#finish()} has not been called within
+     * {@code timeout}.
+     */
+    static Interrupter interruptAfter(Thread thread, Duration timeout) {
+        Interrupter interrupter = new Interrupter(thread);
+        interrupter.task = TIMER.schedule(interrupter::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return interrupter;
+    }
+
     /** Bounds each wait for data of {@code body}: closes it when one read waits longer than {@code timeout}. */
     static IdleTimeoutInputStream idle(InputStream body, Duration timeout) {
         return new IdleTimeoutInputStream(body, timeout);
@@ -77,6 +88,41 @@ final class Timeouts {
 
         /** Whether the attempt was cancelled because its time ran out. */
         boolean expired() {
+            return expired;
+        }
+    }
+
+    /**
+     * The deadline of one blocking attempt. The timer interrupts the thread only while the attempt runs: once
+     * {@link #finish()} returned, the thread is never interrupted by it, and an interrupt it made is cleared.
+     */
+    static final class Interrupter {
+        private final Thread thread;
+        private volatile ScheduledFuture<?> task;
+        private boolean finished;
+        private boolean expired;
+
+        private Interrupter(Thread thread) {
+            this.thread = thread;
+        }
+
+        private synchronized void expire() {
+            if (!finished) {
+                expired = true;
+                thread.interrupt();
+            }
+        }
+
+        /**
+         * Ends the attempt, on the attempt's thread: whether its time ran out (then the interrupt it caused, if not
+         * consumed yet, is cleared).
+         */
+        synchronized boolean finish() {
+            finished = true;
+            task.cancel(false);
+            if (expired) {
+                Thread.interrupted();
+            }
             return expired;
         }
     }

@@ -41,6 +41,15 @@ public final class Json {
     }
 
     /** A new, empty JSON object. */
+    /** {@code node} as UTF-8 JSON, written straight to bytes (no intermediate string). */
+    public static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a JSON tree", e); // a tree of our own nodes always writes
+        }
+    }
+
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }

@@ -61,7 +61,7 @@ class RedirectsTest {
         ClientConfig config = new ClientConfig(URI.create("http://127.0.0.1:1/v1"), Secret.of("k"), null, Dialect.OPENAI,
                 Duration.ofSeconds(1), 0, Map.of(), Map.of(), true, Sleeper.SYSTEM, Clock.systemUTC(), () -> 0.5, "t");
         RequestFactory factory = new RequestFactory(config);
-        assertThat(factory.build("POST", "/chat/completions", "{}", RequestOptions.NONE, "text/event-stream").timeout()).isEmpty();
+        assertThat(factory.build("POST", "/chat/completions", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), RequestOptions.NONE, "text/event-stream").timeout()).isEmpty();
         assertThat(factory.build("GET", "/models", null, RequestOptions.NONE, "application/json").timeout()).isEmpty();
     }
 }
