@@ -56,18 +56,27 @@ abstract class AppCommand implements Callable<Integer> {
             int code = run();
             ctx.out().flush();
             return code;
-        } catch (ConfigException e) {
-            return fail(ctx, ExitCodes.INPUT, e.getMessage(), e);
-        } catch (AuthenticationException e) {
-            // the profile, the key's source and how to store one: the options know them
-            return fail(ctx, ExitCodes.SERVICE, common.unauthorized(ctx), e);
         } catch (Exception e) {
-            CliErrors.Failure failure = CliErrors.describe(e, server(ctx));
+            CliErrors.Failure failure = failure(ctx, e);
             return fail(ctx, failure.exitCode(), failure.message(), e);
         } finally {
             ctx.out().flush();
             ctx.err().flush();
         }
+    }
+
+    /**
+     * What the user reads about {@code e} and the exit code: {@link CliErrors}, with the options' advice for a 401
+     * (the profile, the key's source and how to store one).
+     */
+    CliErrors.Failure failure(CliContext ctx, Exception e) {
+        if (e instanceof ConfigException) {
+            return new CliErrors.Failure(ExitCodes.INPUT, e.getMessage());
+        }
+        if (e instanceof AuthenticationException) {
+            return new CliErrors.Failure(ExitCodes.SERVICE, common.unauthorized(ctx));
+        }
+        return CliErrors.describe(e, server(ctx));
     }
 
     /** The server this command talks to, for error messages; null when offline or not configured. */
@@ -87,14 +96,19 @@ abstract class AppCommand implements Callable<Integer> {
     }
 
     private int fail(CliContext ctx, int code, String message, Throwable e) {
-        ctx.err().println("llama " + commandName() + ": " + message);
-        if (common.verbose) {
-            CliErrors.printCauses(e, ctx.err());
-        }
+        report(ctx, message, e);
         Logger log = LoggerFactory.getLogger(AppCommand.class);
         log.debug("{} failed", commandName(), e);
         ctx.err().flush();
         return code;
+    }
+
+    /** {@code llama COMMAND: message} on stderr; with {@code -v} the cause chain and the stack trace follow. */
+    void report(CliContext ctx, String message, Throwable e) {
+        ctx.err().println("llama " + commandName() + ": " + message);
+        if (common.verbose) {
+            CliErrors.printCauses(e, ctx.err());
+        }
     }
 
     /** Prints {@code value} as JSON on stdout. */

@@ -26,7 +26,6 @@ final class AskCommand extends AppCommand {
     @Override
     int run() {
         CliContext ctx = ctx();
-        String text = Inputs.readText(context, ctx);
         String q = String.join(" ", question).strip();
         if (q.isEmpty()) {
             throw CliException.input("the question is empty");
@@ -37,10 +36,19 @@ final class AskCommand extends AppCommand {
                 : QuestionAnswerer.withModel(streaming != null ? streaming : common.client(ctx), common.model);
         Answer answer;
         try {
-            answer = qa.answer(text, q);
+            // a file of more than four bytes a token is over the limit however it is counted: not read whole
+            Inputs.Text text = Inputs.readUpTo(context, ctx, qa.maxContextTokens() * 4L);
+            if (text.stream() != null) {
+                text.stream().close();
+                throw qa.tooLong(Math.max(text.size(), qa.maxContextTokens() * 4L + 1) / 4);
+            }
+            answer = qa.answer(text.whole(), q);
+        } catch (java.io.IOException e) {
+            throw CliException.input(CliErrors.file(e));
         } catch (TextTooLongException e) {
             throw CliException.input(e.getMessage() + "; to ask about a long text, put it in a folder and use "
-                    + "'llama rag ask --docs DIR QUESTION', which sends only the passages that match");
+                    + "'llama rag ask --docs DIR QUESTION', which " + (common.offline(ctx) ? "reads" : "sends")
+                    + " only the passages that match");
         }
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();

@@ -8,7 +8,6 @@ import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.ChatStream;
 import dev.llamakit.client.error.LlamaConnectionException;
-import dev.llamakit.client.error.LlamaException;
 import dev.llamakit.memory.Conversation;
 import dev.llamakit.memory.ConversationStore;
 import dev.llamakit.memory.ConversationStores;
@@ -97,6 +96,8 @@ final class ChatCommand extends AppCommand {
     private ConversationStore store;
     private Conversation conversation;
     private Path sessionDir;
+    /** Whether a turn of this run was answered: the server and the key worked once. */
+    private boolean answered;
 
     @Override
     int run() throws IOException {
@@ -193,15 +194,15 @@ final class ChatCommand extends AppCommand {
                 }
                 continue;
             }
-            Integer fatal = turn(line, ctx, prompts);
-            if (fatal != null) {
-                return fatal;
-            }
+            turn(line, ctx, prompts);
         }
     }
 
-    /** One turn; returns an exit code when the chat cannot go on (bad key, no server), else null. */
-    private Integer turn(String text, CliContext ctx, boolean prompts) {
+    /**
+     * One turn. A failure is reported in the user's words ({@link #failure}) and the chat goes on; before any turn
+     * was answered, a refused key or an unreachable server ends the chat instead (its exception propagates).
+     */
+    private void turn(String text, CliContext ctx, boolean prompts) {
         PrintWriter out = ctx.out();
         cancelled.set(false);
         AtomicBoolean arrived = new AtomicBoolean();
@@ -228,30 +229,28 @@ final class ChatCommand extends AppCommand {
                 out.println();
             }
             out.flush();
-            return null;
+            answered = true;
         } catch (RuntimeException e) {
             if (cancelled.get()) {
                 out.println();
                 out.println("[answer cancelled]");
                 out.flush();
-                return null;
+                return;
             }
             if (!common.json) {
                 out.println();
                 out.flush();
             }
-            // no key, no server: the chat cannot go on; a stream cut short ends the turn only
-            if (e instanceof AuthenticationException || (e instanceof LlamaConnectionException && !arrived.get())) {
-                throw (LlamaException) e;
+            // before any answer, no key or no server means the chat cannot work: it ends with the error's exit code
+            if (!answered && (e instanceof AuthenticationException
+                    || (e instanceof LlamaConnectionException && !arrived.get()))) {
+                throw e;
             }
-            if (e instanceof LlamaException) {
-                ctx.err().println("llama chat: " + (arrived.get() ? "the answer was cut off: " : "")
-                        + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ")
-                        + " (the turn was not answered; go on, or /exit)");
-                ctx.err().flush();
-                return null;
-            }
-            throw e;
+            // otherwise the turn fails and the chat goes on (a key revoked since, a server error after retries, a
+            // stream cut short): the same words as any command's error
+            report(ctx, (arrived.get() ? "the answer was cut off: " : "") + failure(ctx, e).message()
+                    + " (the turn was not answered; go on, or /exit)", e);
+            ctx.err().flush();
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         } finally {

@@ -21,13 +21,16 @@ import org.apache.lucene.store.FSDirectory;
  * @param embedder  the embedder's name, or null without vectors
  * @param fusion    the fusion given to hybrid, or null for the retriever's default
  * @param chunking  how documents were cut into passages
+ * @param folder    the absolute path of the folder last indexed, or null when not recorded (an index built before
+ *                  folders were recorded); {@code rag ask --index} reads line numbers for its citations there
  */
-record IndexSettings(String retriever, String embedder, String fusion, String chunking) {
+record IndexSettings(String retriever, String embedder, String fusion, String chunking, String folder) {
     /** The keys under which the values are kept (the commit user data holds them as {@code app.cli.*}). */
     static final String RETRIEVER = "cli.retriever";
     static final String EMBEDDER = "cli.embedder";
     static final String FUSION = "cli.fusion";
     static final String CHUNKING = "cli.chunking";
+    static final String FOLDER = "cli.folder";
     /** The Lucene retrievers keep {@link IndexCommits} values in the commit user data under this prefix. */
     private static final String COMMIT_PREFIX = "app.";
 
@@ -36,10 +39,26 @@ record IndexSettings(String retriever, String embedder, String fusion, String ch
         Objects.requireNonNull(chunking, "chunking");
     }
 
-    /** The settings the options describe. */
-    static IndexSettings of(RetrieverOptions options) {
+    /** The settings the options describe, for an index of {@code folder}. */
+    static IndexSettings of(RetrieverOptions options, Path folder) {
         return new IndexSettings(options.name, options.dense() ? options.embedder : null, options.fusion,
-                options.chunking());
+                options.chunking(), folder.toAbsolutePath().normalize().toString());
+    }
+
+    /**
+     * The folder the index was built from, when it still exists: the documents' paths are relative to it. Empty when
+     * none was recorded, or when the folder was moved or removed since (citations then go without line numbers).
+     */
+    Optional<Path> existingFolder() {
+        if (folder == null) {
+            return Optional.empty();
+        }
+        try {
+            Path path = Path.of(folder);
+            return Files.isDirectory(path) ? Optional.of(path) : Optional.empty();
+        } catch (RuntimeException e) { // a path this platform cannot name
+            return Optional.empty();
+        }
     }
 
     /** The values to commit ({@code null} removes a key). */
@@ -49,6 +68,7 @@ record IndexSettings(String retriever, String embedder, String fusion, String ch
         values.put(EMBEDDER, embedder);
         values.put(FUSION, fusion);
         values.put(CHUNKING, chunking);
+        values.put(FOLDER, folder);
         return values;
     }
 
@@ -81,7 +101,8 @@ record IndexSettings(String retriever, String embedder, String fusion, String ch
             }
             String chunking = data.get(COMMIT_PREFIX + CHUNKING);
             return Optional.of(new IndexSettings(retriever, data.get(COMMIT_PREFIX + EMBEDDER),
-                    data.get(COMMIT_PREFIX + FUSION), chunking == null ? RetrieverOptions.CHUNKING : chunking));
+                    data.get(COMMIT_PREFIX + FUSION), chunking == null ? RetrieverOptions.CHUNKING : chunking,
+                    data.get(COMMIT_PREFIX + FOLDER)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -3,6 +3,8 @@ package dev.llamakit.apps.cli;
 import dev.llamakit.documents.NotTextException;
 import dev.llamakit.documents.TextDecoding;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -38,6 +40,64 @@ final class Inputs {
             throw CliException.input(CliErrors.file(e));
         }
         return decode(bytes, name);
+    }
+
+    /**
+     * The text of {@code file} (or standard input for {@code -}): whole when it has at most {@code maxBytes} bytes,
+     * else as a {@link LongText} stream that the caller closes, holding only what it reads.
+     *
+     * @throws CliException as {@link #readText}
+     */
+    static Text readUpTo(String file, CliContext ctx, long maxBytes) {
+        boolean stdin = file == null || file.equals("-");
+        String name = stdin ? "standard input" : file;
+        InputStream in = null;
+        try {
+            long size = 0;
+            if (stdin) {
+                in = ctx.in();
+            } else {
+                Path path = Path.of(file);
+                if (!Files.exists(path)) {
+                    throw CliException.input("no such file: " + file);
+                }
+                if (Files.isDirectory(path)) {
+                    throw CliException.input(file + " is a folder, not a file");
+                }
+                size = Files.size(path);
+                in = Files.newInputStream(path);
+            }
+            byte[] head = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, maxBytes + 1));
+            if (head.length <= maxBytes) {
+                if (!stdin) {
+                    in.close();
+                }
+                return new Text(decode(head, name), null, head.length);
+            }
+            return new Text(null, new LongText(head, in, name), size);
+        } catch (IOException e) {
+            closeQuietly(stdin ? null : in);
+            throw CliException.input(CliErrors.file(e));
+        } catch (RuntimeException e) {
+            closeQuietly(stdin ? null : in);
+            throw e;
+        }
+    }
+
+    /**
+     * A text read by {@link #readUpTo}: {@code whole}, or a {@code stream} of about {@code size} bytes (0: unknown).
+     */
+    record Text(String whole, Reader stream, long size) {
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the error being reported is the one that matters
+            }
+        }
     }
 
     static String decode(byte[] bytes, String name) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.llamakit.retrieval.Document;
@@ -116,12 +117,16 @@ final class RagAskCommand extends AppCommand {
         if (docs == null && retrieval.name.equals("keyword")) {
             throw CliException.input("keyword retrieval works in memory only: use --docs DIR");
         }
+        Path documentRoot = docs != null ? Path.of(docs) : null;
         if (docs == null && !retrieval.opensearch()) {
             index = index != null ? index : Path.of(RagCommand.DEFAULT_INDEX);
             RetrieverChoice.requireIndex(index);
-            Path built = index;
-            IndexSettings.read(index).ifPresent(recorded ->
-                    retrieval.useRecorded(recorded, spec.commandLine().getParseResult(), built, false));
+            Optional<IndexSettings> recorded = IndexSettings.read(index);
+            if (recorded.isPresent()) {
+                retrieval.useRecorded(recorded.get(), spec.commandLine().getParseResult(), index, false);
+                // the indexed folder, while it is still there, gives the citations their line numbers
+                documentRoot = recorded.get().existingFolder().orElse(null);
+            }
         }
         String indexName = index != null ? index.toString() : RetrieverOptions.DEFAULT_OPENSEARCH_INDEX;
         boolean needsEmbedder = retrieval.dense() || "mmr".equals(rerank) || common.offline(ctx);
@@ -145,7 +150,7 @@ final class RagAskCommand extends AppCommand {
                 sources.set(kept.size());
                 return kept;
             };
-            RagPipeline.Builder b = pipeline(r, embedder, docs != null ? Path.of(docs) : null, topK).reranker(counted);
+            RagPipeline.Builder b = pipeline(r, embedder, documentRoot, topK).reranker(counted);
             if (rerank != null) {
                 b.candidates(candidates != null ? candidates : Math.min(10_000, topK * 4));
             }

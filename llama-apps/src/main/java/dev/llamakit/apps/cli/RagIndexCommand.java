@@ -117,7 +117,7 @@ final class RagIndexCommand extends AppCommand {
                     .batchSize(bar.visible() ? 64 : FolderIndexer.DEFAULT_BATCH_SIZE);
             if (retriever instanceof IndexCommits commits) {
                 if (indexDir != null && commits.durable()) {
-                    IndexSettings.of(retrieval).record(commits);
+                    IndexSettings.of(retrieval, root).record(commits);
                 }
                 indexer.commits(commits);
             }

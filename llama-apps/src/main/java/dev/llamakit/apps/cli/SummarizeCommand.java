@@ -6,6 +6,8 @@ import dev.llamakit.apps.summarize.SummaryResult;
 import dev.llamakit.apps.summarize.TextSummarizer;
 import dev.llamakit.summarize.ChatModelSummarizer;
 import dev.llamakit.summarize.Summarizer;
+import java.io.IOException;
+import java.io.Reader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -17,6 +19,8 @@ import picocli.CommandLine.Parameters;
         description = {"Summarize a text file (or standard input). Long texts are summarized map-reduce style.",
                 "Offline: sentence ranking (extractive), no model."})
 final class SummarizeCommand extends AppCommand {
+    /** Offline, the largest input summarized whole (about 8 MB); a longer one is read and summarized in pieces. */
+    static final long OFFLINE_WHOLE_BYTES = TextSummarizer.DEFAULT_OFFLINE_MAX_TOKENS * 4L;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE|-", defaultValue = "-",
             description = "The text to summarize; - (default) reads standard input.")
@@ -29,15 +33,18 @@ final class SummarizeCommand extends AppCommand {
     @Override
     int run() {
         CliContext ctx = ctx();
-        String text = Inputs.readText(file, ctx);
         boolean offline = common.offline(ctx);
+        // offline, a text too long to hold whole is read and summarized in pieces
+        Inputs.Text input = offline ? Inputs.readUpTo(file, ctx, OFFLINE_WHOLE_BYTES)
+                : new Inputs.Text(Inputs.readText(file, ctx), null, 0);
         // with a model, the summary is printed as it arrives; a long text's map calls move a progress bar first
         StreamingModel streaming = offline || common.json ? null : new StreamingModel(common.client(ctx), ctx.out()).hold();
         Summarizer summarizer = offline ? new ExtractiveSummarizer()
                 : new ChatModelSummarizer(streaming != null ? streaming : common.client(ctx), common.model);
         SummaryResult result;
-        try (Progress bar = offline ? Progress.none() : Progress.on(ctx, common, "summarizing", "parts", 0)) {
-            result = TextSummarizer.of(summarizer).summarize(text, instruction, new TextSummarizer.Listener() {
+        try (Progress bar = offline && input.stream() == null ? Progress.none()
+                : Progress.on(ctx, common, "summarizing", "parts", 0)) {
+            TextSummarizer.Listener listener = new TextSummarizer.Listener() {
                 @Override
                 public void partSummarized(int level, int done, int total) {
                     bar.total(total);
@@ -51,9 +58,19 @@ final class SummarizeCommand extends AppCommand {
                         streaming.release();
                     }
                 }
-            });
+            };
+            TextSummarizer service = TextSummarizer.of(summarizer);
+            if (input.stream() != null) {
+                try (Reader pieces = input.stream()) {
+                    result = service.summarizeInPieces(pieces, input.size(), instruction, listener);
+                }
+            } else {
+                result = service.summarize(input.whole(), instruction, listener);
+            }
         } catch (TextTooLongException e) {
-            throw CliException.input(e.getMessage() + (offline ? " (e.g. head -c 4M FILE | llama summarize)" : ""));
+            throw CliException.input(e.getMessage());
+        } catch (IOException e) {
+            throw CliException.input(CliErrors.file(e));
         }
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();

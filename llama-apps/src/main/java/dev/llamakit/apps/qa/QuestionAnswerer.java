@@ -40,6 +40,12 @@ public final class QuestionAnswerer {
      * before sending ({@link TextTooLongException}); larger than the context window of most served models.
      */
     public static final int MAX_CONTEXT_TOKENS = 128_000;
+    /**
+     * The largest context answered from offline, in estimated tokens (about 8 MB of English): above it
+     * {@link #answer} refuses before reading the sentences ({@link TextTooLongException}), since every sentence of
+     * the context is scored against the question, in memory.
+     */
+    public static final int MAX_OFFLINE_CONTEXT_TOKENS = 2_000_000;
 
     private final ChatModel model;
     private final String modelName;
@@ -75,6 +81,19 @@ public final class QuestionAnswerer {
         return model == null;
     }
 
+    /** The largest context this answerer reads, in estimated tokens. */
+    public int maxContextTokens() {
+        return model == null ? MAX_OFFLINE_CONTEXT_TOKENS : MAX_CONTEXT_TOKENS;
+    }
+
+    /** The refusal of a context of about {@code tokens} tokens, over {@link #maxContextTokens()}. */
+    public TextTooLongException tooLong(long tokens) {
+        String over = model == null ? "more than an offline answer reads (%,d)"
+                : "more than one request to a model may carry (%,d); nothing was sent";
+        return new TextTooLongException(String.format(java.util.Locale.ROOT, "the context is about %,d tokens, " + over,
+                tokens, maxContextTokens()), tokens, maxContextTokens());
+    }
+
     /** The seed's user message for a context and a question. */
     public static String userPrompt(String context, String question) {
         return "Context:\n" + context + "\n\nQuestion: " + question;
@@ -84,7 +103,8 @@ public final class QuestionAnswerer {
      * Answers {@code question} from {@code context} only.
      *
      * @throws IllegalArgumentException when the question is blank
-     * @throws TextTooLongException with a model, when the context is over {@value #MAX_CONTEXT_TOKENS} tokens
+     * @throws TextTooLongException with a model, when the context is over {@value #MAX_CONTEXT_TOKENS} tokens;
+     *                              offline, when it is over {@value #MAX_OFFLINE_CONTEXT_TOKENS}
      */
     public Answer answer(String context, String question) {
         Objects.requireNonNull(context, "context");
@@ -95,9 +115,7 @@ public final class QuestionAnswerer {
         if (model != null) {
             long tokens = new EstimatingTokenCounter().count(context);
             if (tokens > MAX_CONTEXT_TOKENS) {
-                throw new TextTooLongException(String.format(java.util.Locale.ROOT, "the context is about %,d tokens, "
-                        + "more than one request to a model may carry (%,d); nothing was sent", tokens,
-                        MAX_CONTEXT_TOKENS), tokens, MAX_CONTEXT_TOKENS);
+                throw tooLong(tokens);
             }
             String text = model.chat(ChatRequest.builder()
                     .model(modelName)
@@ -106,6 +124,10 @@ public final class QuestionAnswerer {
                     .maxCompletionTokens(maxTokens)
                     .build()).text().strip();
             return new Answer(text, false, List.of());
+        }
+        long tokens = new EstimatingTokenCounter().count(context);
+        if (tokens > MAX_OFFLINE_CONTEXT_TOKENS) {
+            throw tooLong(tokens);
         }
         List<Sentences.Sentence> support = SupportingSentences
                 .find(Sentences.split(context), question, OFFLINE_MAX_SENTENCES, minCoverage).stream()

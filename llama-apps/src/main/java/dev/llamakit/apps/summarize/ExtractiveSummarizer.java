@@ -40,9 +40,9 @@ import java.util.regex.Pattern;
  * </ul>
  * An incremental request summarizes the previous summary followed by the new text. It writes nothing of its own:
  * every sentence of its output is a sentence of the input (whitespace runs become single spaces, list markers are
- * dropped). Fragments of fewer than {@value #MIN_WORDS} words, headings, table rows, questions, fenced code blocks
- * and lines that read as code or command lines ({@link SentenceKind}) are not candidates unless the text has nothing
- * else.
+ * dropped); a sentence repeated word for word is a candidate once. Fragments of fewer than {@value #MIN_WORDS}
+ * words, headings, table rows, questions, fenced code blocks and lines that read as code or command lines
+ * ({@link SentenceKind}) are not candidates unless the text has nothing else.
  */
 public final class ExtractiveSummarizer implements Summarizer {
     /** The PageRank damping factor. */
@@ -103,9 +103,10 @@ public final class ExtractiveSummarizer implements Summarizer {
         List<Sentence> sentences = new ArrayList<>();
         List<String> cleaned = new ArrayList<>();
         boolean[] fenced = fencedChars(text);
+        Set<String> seen = new HashSet<>();
         for (Sentence s : Sentences.split(text)) {
             String c = LIST_MARKER.matcher(s.normalized()).replaceFirst("").strip();
-            if (isProse(c) && !fenced[s.start()] && SentenceKind.of(text, s).citable()
+            if (isProse(c) && !fenced[s.start()] && seen.add(c) && SentenceKind.of(text, s).citable()
                     && SentenceKind.of(text, s) != SentenceKind.TABLE_ROW) {
                 sentences.add(s);
                 cleaned.add(c);

@@ -10,6 +10,10 @@ import dev.llamakit.summarize.SummaryRequest;
 import dev.llamakit.summarize.Summarizer;
 import dev.llamakit.tokens.EstimatingTokenCounter;
 import dev.llamakit.tokens.TokenCounter;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -46,7 +50,7 @@ public final class TextSummarizer {
     private static final int MAX_LEVELS = 16;
     /** The longest summary sized to its text (offline, without an instruction or a set length). */
     public static final int MAX_SIZED_SUMMARY_TOKENS = 1_200;
-    /** The default largest text an offline (extractive) summary reads: about 8 MB of English. */
+    /** The default largest text an offline (extractive) summary reads whole (about 8 MB of English); longer ones go in pieces. */
     public static final int DEFAULT_OFFLINE_MAX_TOKENS = 2_000_000;
     private static final int MIN_SECTION_TOKENS = 40;
 
@@ -133,18 +137,13 @@ public final class TextSummarizer {
         String instruction = instructionOrNull == null || instructionOrNull.isBlank() ? null : instructionOrNull.strip();
         long total = counter.count(text);
         if (isExtractive() && total > offlineMaxTokens) {
-            throw new TextTooLongException("the text is about " + String.format(java.util.Locale.ROOT, "%,d", total)
-                    + " tokens, more than an offline summary reads (" + String.format(java.util.Locale.ROOT, "%,d",
-                    (long) offlineMaxTokens) + "); summarize a part of it, or summarize with a model", total, offlineMaxTokens);
+            try {
+                return summarizeInPieces(new StringReader(text), text.length(), instruction, listener);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a string cannot fail to be read
+            }
         }
-        int summaryTokens = maxTokens != null ? maxTokens
-                : instruction != null ? DEFAULT_INSTRUCTED_SUMMARY_TOKENS
-                : isExtractive() ? sizedSummaryTokens(total) : DEFAULT_SUMMARY_TOKENS;
-        Integer count = ExtractiveSummarizer.Plan.of(instruction).sentences();
-        if (isExtractive() && maxTokens == null && count != null) {
-            // "3 bullet points": three whole sentences, however long documentation sentences are
-            summaryTokens = Math.max(summaryTokens, Math.min(MAX_SIZED_SUMMARY_TOKENS, count * 120));
-        }
+        int summaryTokens = summaryTokens(total, instruction);
         Spend spend = new Spend(listener);
         if (isExtractive() && instruction == null && maxTokens == null) {
             List<MarkdownSections.Section> sections = MarkdownSections.split(text);
@@ -153,6 +152,119 @@ public final class TextSummarizer {
             }
         }
         return mapReduce(text, instruction, summaryTokens, spend);
+    }
+
+    /** The length of the summary of a text of {@code total} tokens. */
+    private int summaryTokens(long total, String instruction) {
+        int summaryTokens = maxTokens != null ? maxTokens
+                : instruction != null ? DEFAULT_INSTRUCTED_SUMMARY_TOKENS
+                : isExtractive() ? sizedSummaryTokens(total) : DEFAULT_SUMMARY_TOKENS;
+        Integer count = ExtractiveSummarizer.Plan.of(instruction).sentences();
+        if (isExtractive() && maxTokens == null && count != null) {
+            // "3 bullet points": three whole sentences, however long documentation sentences are
+            summaryTokens = Math.max(summaryTokens, Math.min(MAX_SIZED_SUMMARY_TOKENS, count * 120));
+        }
+        return summaryTokens;
+    }
+
+    /**
+     * Summarizes a text too long to hold whole, read piece by piece from {@code text}: what an offline summary does
+     * with a text over {@link Builder#offlineMaxTokens(int) offlineMaxTokens}. Memory stays bounded by a few pieces,
+     * whatever the length:
+     * <ul>
+     *   <li>the text is cut into pieces of about {@code chunkTokens} tokens ({@link TextPieces}: at a blank line, else
+     *       at a sentence end; a fenced code block cut in two is closed and reopened), and each piece is summarized
+     *       as it is read (the map calls, {@code min(summary length, chunkTokens / 4)} tokens each);</li>
+     *   <li>the summaries are gathered level by level: when a level would grow past {@code chunkTokens}, what it
+     *       holds is summarized into one summary of the next level, in the text's order;</li>
+     *   <li>at the end the levels, earliest text first, are summarized like any text
+     *       ({@link #summarize(String, String)}'s map-reduce) with the caller's instruction; without one (or a set
+     *       length) the summary is sized to the whole text's tokens.</li>
+     * </ul>
+     * The listener hears level 0's pieces as they are summarized, with their expected number from
+     * {@code expectedChars} (0 when unknown: the total is then 0). The reader is not closed.
+     *
+     * @param expectedChars the text's expected length in characters (e.g. a file's size), for progress only
+     * @throws IOException when the text cannot be read
+     */
+    public SummaryResult summarizeInPieces(Reader text, long expectedChars, String instructionOrNull, Listener listener)
+            throws IOException {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(listener, "listener");
+        String instruction = instructionOrNull == null || instructionOrNull.isBlank() ? null : instructionOrNull.strip();
+        int pieceChars = pieceChars();
+        int expectedPieces = expectedChars <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (expectedChars + pieceChars - 1) / pieceChars);
+        int partTokens = Math.min(summaryTokens(MAX_SIZED_SUMMARY_TOKENS * 20L, instruction), Math.max(1, chunkTokens / 4));
+        Spend spend = new Spend(listener);
+        List<Level> levels = new ArrayList<>();
+        TextPieces pieces = new TextPieces(text, pieceChars);
+        long total = 0;
+        int count = 0;
+        for (String piece = pieces.next(); piece != null; piece = pieces.next()) {
+            int tokens = counter.count(piece);
+            total += tokens;
+            count++;
+            String summary = piece.isBlank() ? "" : summarizePart(piece, tokens, instruction, count - 1,
+                    Math.max(count, expectedPieces), partTokens, spend);
+            gather(levels, 0, summary, instruction, partTokens, spend);
+            listener.partSummarized(0, count, expectedPieces == 0 ? 0 : Math.max(count, expectedPieces));
+        }
+        if (total == 0) {
+            throw new IllegalArgumentException("nothing to summarize: the text is empty");
+        }
+        List<String> gathered = new ArrayList<>();
+        for (int i = levels.size() - 1; i >= 0; i--) { // higher levels summarize earlier text
+            gathered.addAll(levels.get(i).summaries);
+        }
+        String joined = String.join("\n\n", gathered.stream().filter(s -> !s.isBlank()).toList());
+        if (joined.isBlank()) {
+            throw new IllegalStateException("the summarizer returned only empty summaries");
+        }
+        SummaryResult last = mapReduce(joined, instruction, summaryTokens(total, instruction), spend);
+        return new SummaryResult(last.summary(), isExtractive(), count, spend.calls);
+    }
+
+    /** The characters of a piece: about {@code chunkTokens} tokens of prose (at most a token per three characters). */
+    int pieceChars() {
+        return (int) Math.min(Integer.MAX_VALUE / 2, chunkTokens * 3L);
+    }
+
+    /** One level of summaries gathered while a text is read in pieces. */
+    private static final class Level {
+        final List<String> summaries = new ArrayList<>();
+        long tokens;
+    }
+
+    /** Adds {@code summary} to level {@code at}, first summarizing the level into the next when it would overflow. */
+    private void gather(List<Level> levels, int at, String summary, String instruction, int partTokens, Spend spend) {
+        if (summary.isBlank()) {
+            return;
+        }
+        if (at == levels.size()) {
+            if (at >= MAX_LEVELS) {
+                throw new IllegalStateException("the summaries did not fit after " + MAX_LEVELS + " levels; raise chunkTokens");
+            }
+            levels.add(new Level());
+        }
+        Level level = levels.get(at);
+        int tokens = counter.count(summary);
+        if (!level.summaries.isEmpty() && level.tokens + tokens > chunkTokens) {
+            String joined = String.join("\n\n", level.summaries);
+            String up = summarizePart(joined, counter.count(joined), instruction, 0, 1, partTokens, spend);
+            level.summaries.clear();
+            level.tokens = 0;
+            gather(levels, at + 1, up, instruction, partTokens, spend);
+        }
+        level.summaries.add(summary);
+        level.tokens += tokens;
+    }
+
+    /** A map call: part {@code index} of {@code count} summarized in {@code partTokens} tokens. */
+    private String summarizePart(String part, int tokens, String instruction, int index, int count, int partTokens,
+                                 Spend spend) {
+        spend.charge(tokens + partTokens);
+        return summarizer.summarize(new SummaryRequest(part, partInstruction(instruction, index, count), partTokens,
+                null)).strip();
     }
 
     /**
@@ -294,8 +406,9 @@ public final class TextSummarizer {
         }
 
         /**
-         * The largest text an extractive (offline) summarizer is given (default {@value #DEFAULT_OFFLINE_MAX_TOKENS}):
-         * it costs no tokens, so {@code budgetTokens} does not apply, but time and memory grow with the text.
+         * The largest text an extractive (offline) summary reads whole (default {@value #DEFAULT_OFFLINE_MAX_TOKENS}):
+         * it costs no tokens, so {@code budgetTokens} does not apply, but memory grows with the text; a longer text
+         * is summarized in pieces ({@link #summarizeInPieces}).
          */
         public Builder offlineMaxTokens(int offlineMaxTokens) {
             this.offlineMaxTokens = ArgumentChecks.positive("offlineMaxTokens", offlineMaxTokens);

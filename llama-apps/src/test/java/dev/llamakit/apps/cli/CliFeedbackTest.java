@@ -221,7 +221,8 @@ class CliFeedbackTest {
                 "--fusion", "minmax", "--json");
         assertThat(built.code()).as(built.err()).isZero();
         assertThat(IndexSettings.read(index)).contains(
-                new IndexSettings("hybrid", EmbedderChoice.DEFAULT, "minmax", RetrieverOptions.CHUNKING));
+                new IndexSettings("hybrid", EmbedderChoice.DEFAULT, "minmax", RetrieverOptions.CHUNKING,
+                        folder.toAbsolutePath().normalize().toString()));
 
         // again without flags: updated as built
         CliRun again = run("rag", "index", folder.toString(), "--index", index.toString(), "--json");
@@ -245,11 +246,39 @@ class CliFeedbackTest {
     }
 
     @Test
+    void anIndexCitesPathAndLineLikeDocsWhileItsFolderIsThere() throws IOException {
+        Path folder = folder("client.md", "memory.md");
+        Path index = tmp.resolve("cited");
+        String question = "How does the client retry a 429?";
+        run("rag", "index", folder.toString(), "--index", index.toString(), "--retriever", "hybrid").ok();
+
+        JsonNode fromIndex = run("rag", "ask", "--index", index.toString(), "--json", question).ok().json();
+        JsonNode fromDocs = run("rag", "ask", "--docs", folder.toString(), "--json", question).ok().json();
+        JsonNode cited = fromIndex.get("cited").get(0);
+        assertThat(cited.get("path").asText()).isEqualTo("client.md");
+        int line = cited.get("line").asInt();
+        assertThat(line).as("the line the answer is on, as --docs finds it").isPositive()
+                .isEqualTo(fromDocs.get("cited").get(0).get("line").asInt());
+        String quoted = fromIndex.get("answer").asText().replaceAll("\\s*\\[\\d+]", "").strip();
+        assertThat(Files.readAllLines(folder.resolve("client.md")).get(line - 1))
+                .contains(quoted.substring(0, Math.min(30, quoted.length())));
+        assertThat(run("rag", "ask", "--index", index.toString(), question).ok().out())
+                .contains("[1] client.md:" + line + " \u2014 ");
+
+        // the folder moved: the same citation without a line, and no error
+        Files.move(folder, tmp.resolve("moved"));
+        CliRun moved = run("rag", "ask", "--index", index.toString(), question).ok();
+        assertThat(moved.out()).contains("client.md").doesNotContain("client.md:");
+        assertThat(moved.err()).isEmpty();
+    }
+
+    @Test
     void aBm25IndexCannotBeAskedWithVectors() throws IOException {
         Path folder = folder("client.md");
         Path index = tmp.resolve("bm25");
         assertThat(run("rag", "index", folder.toString(), "--index", index.toString()).code()).isZero();
-        assertThat(IndexSettings.read(index)).contains(new IndexSettings("bm25", null, null, RetrieverOptions.CHUNKING));
+        assertThat(IndexSettings.read(index)).contains(new IndexSettings("bm25", null, null, RetrieverOptions.CHUNKING,
+                folder.toAbsolutePath().normalize().toString()));
         assertThat(run("rag", "ask", "--index", index.toString(), "--retriever", "hybrid", "q").errorInWords(2).err())
                 .contains("was built with --retriever bm25, not --retriever hybrid");
         assertThat(IndexSettings.read(tmp.resolve("nothing-here"))).isEmpty();

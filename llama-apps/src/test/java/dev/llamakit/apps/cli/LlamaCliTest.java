@@ -506,6 +506,31 @@ class LlamaCliTest {
     }
 
     @Test
+    void chatReportsAFailedTurnInTheWordsOfEveryCommandAndGoesOn() {
+        server.clearRecorded();
+        for (int i = 0; i < 3; i++) { // the first attempt and the client's two retries
+            server.enqueue(ScriptedReply.status(500));
+        }
+        CliRun r = withInput("first\nsecond\n/history\n", online("chat")).ok();
+        assertThat(r.out()).contains("Echo: second").contains("user (unanswered): first");
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err().strip()).startsWith("llama chat: the server at " + server.baseUrl() + " answered ")
+                .contains("500").endsWith("(the turn was not answered; go on, or /exit)").doesNotMatch(CliRun.CLASS_NAME);
+    }
+
+    @Test
+    void chatGoesOnAfterA401OnceATurnWasAnswered() {
+        // a key revoked in the middle of a chat: the turn fails in CliErrors' words, the chat goes on (/save still works)
+        server.enqueue(ScriptedReply.defaultReply());
+        server.enqueue(ScriptedReply.status(401));
+        CliRun r = withInput("first\nsecond\nthird\n", online("chat")).ok();
+        assertThat(r.out()).contains("Echo: first").contains("Echo: third");
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err().strip()).startsWith("llama chat: ").contains("(401)").contains("--api-key")
+                .endsWith("(the turn was not answered; go on, or /exit)").doesNotMatch(CliRun.CLASS_NAME);
+    }
+
+    @Test
     void chatBadInput() throws IOException {
         assertThat(withInput("hi\n", "chat").oneLineError(2).err()).contains("needs a model");
         assertThat(withInput("hi\n", online("chat", "--memory", "goldfish")).oneLineError(2).err())

@@ -1,9 +1,7 @@
 package dev.llamakit.apps.summarize;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.llamakit.apps.TextTooLongException;
 import dev.llamakit.tokens.EstimatingTokenCounter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -126,13 +124,31 @@ class OfflineSummaryTest {
     }
 
     @Test
-    void offlineSummariesRefuseTextsOverTheirLimitInUserWords() {
+    void offlineSummariesOfTextsOverTheirLimitGoInPieces() throws java.io.IOException {
         String text = "Retries wait longer each time the server is busy. ".repeat(200);
-        TextSummarizer small = TextSummarizer.builder(new ExtractiveSummarizer()).offlineMaxTokens(1_000).build();
-        assertThatThrownBy(() -> small.summarize(text, null)).isInstanceOf(TextTooLongException.class)
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("the text is about").hasMessageContaining("summarize a part of it")
-                .hasMessageNotContaining("budgetTokens");
+        TextSummarizer small = TextSummarizer.builder(new ExtractiveSummarizer()).offlineMaxTokens(1_000)
+                .chunkTokens(100).build();
+        SummaryResult whole = small.summarize(text, null);
+        assertThat(whole.summary()).startsWith("Retries wait longer each time the server is busy.");
+        assertThat(whole.chunks()).as("pieces").isGreaterThan(10);
+        java.util.List<Integer> done = new java.util.ArrayList<>();
+        SummaryResult streamed = small.summarizeInPieces(new java.io.StringReader(text), text.length(), null,
+                new TextSummarizer.Listener() {
+                    @Override
+                    public void partSummarized(int level, int d, int total) {
+                        assertThat(total).isGreaterThanOrEqualTo(d);
+                        done.add(d);
+                    }
+                });
+        assertThat(streamed).isEqualTo(whole);
+        // the pieces, one by one (then the levels of the last map-reduce, if any)
+        assertThat(done.subList(0, whole.chunks())).startsWith(1, 2, 3).endsWith(whole.chunks());
+
+        // a code block cut between two pieces stays code in both: never summarized as prose
+        String withCode = "The tool reads its settings from a file in your home folder. ".repeat(40) + "\n\n```\n"
+                + "settings.apply(client); // a line of code that reads like words in a sentence\n".repeat(40) + "```\n\n"
+                + "Run the tool once to create the file and edit it to change the defaults. ".repeat(40);
+        assertThat(small.summarize(withCode, null).summary()).doesNotContain("settings.apply").contains("home folder");
         // no token budget offline: nothing is paid for
         TextSummarizer tinyBudget = TextSummarizer.builder(new ExtractiveSummarizer()).chunkTokens(200).budgetTokens(10).build();
         assertThat(tinyBudget.summarize(text, null).summary()).isNotBlank();

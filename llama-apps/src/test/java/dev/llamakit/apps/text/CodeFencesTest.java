@@ -10,9 +10,10 @@ class CodeFencesTest {
     void fencesAreBackticksOrTildesAtTheStartOfALine() {
         assertThat(CodeFences.isFence("```java")).isTrue();
         assertThat(CodeFences.isFence("  ~~~")).isTrue();
+        assertThat(CodeFences.isFence("    ```")).as("inside a list item").isTrue();
         assertThat(CodeFences.isFence("a ``` b")).isFalse();
-        assertThat(CodeFences.endsInside("text\n```\ncode")).isTrue();
-        assertThat(CodeFences.endsInside("text\n```\ncode\n```\n")).isFalse();
+        assertThat(CodeFences.openAtEnd("text\n~~~\ncode")).contains("~~~");
+        assertThat(CodeFences.openAtEnd("text\n```\ncode\n```\n")).isEmpty();
     }
 
     @Test
