@@ -243,7 +243,7 @@ class StreamDecoderDifferentialTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String event : events) {
             byte[] json = event.getBytes(StandardCharsets.UTF_8);
-            if (r.nextInt(100) == 0) {
+            if (json.length > 0 && r.nextInt(100) == 0) {
                 int at = r.nextInt(json.length);
                 byte[] bad = BAD_UTF8[r.nextInt(BAD_UTF8.length)];
                 ByteArrayOutputStream b = new ByteArrayOutputStream();
