@@ -11,6 +11,7 @@ final class EventDataInput extends InputStream {
     private byte[] data = new byte[0];
     private int position;
     private int limit;
+    private long delivered;
 
     /** Makes {@code length} bytes of {@code data} the next input (the array is read, not copied). */
     void set(byte[] data, int length) {
@@ -19,9 +20,28 @@ final class EventDataInput extends InputStream {
         this.limit = length;
     }
 
+    /** How many bytes of the current event were read. */
+    int position() {
+        return position;
+    }
+
+    /** The byte at {@code index} of the current event. */
+    byte byteAt(int index) {
+        return data[index];
+    }
+
+    /** How many bytes were read in all, over every event. */
+    long delivered() {
+        return delivered;
+    }
+
     @Override
     public int read() {
-        return position < limit ? data[position++] & 0xff : -1;
+        if (position >= limit) {
+            return -1;
+        }
+        delivered++;
+        return data[position++] & 0xff;
     }
 
     @Override
@@ -32,6 +52,7 @@ final class EventDataInput extends InputStream {
         int n = Math.min(len, limit - position);
         System.arraycopy(data, position, b, off, n);
         position += n;
+        delivered += n;
         return n;
     }
 }

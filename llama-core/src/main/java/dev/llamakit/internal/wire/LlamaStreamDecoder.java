@@ -18,6 +18,28 @@ final class LlamaStreamDecoder extends StreamDecoder {
     private int toolIndex = -1;
     private String toolId;
     private StopReason stopReason;
+    private final LlamaFastPath fast = new LlamaFastPath();
+
+    LlamaStreamDecoder(boolean fastPath) {
+        super(fastPath);
+    }
+
+    @Override
+    protected boolean decodeFast(byte[] data, int length, Queue<ChatStreamEvent> out) {
+        if (!fast.scan(data, length)) {
+            return false;
+        }
+        if (fast.stopReason != null) {
+            stopReason = fast.stopReason;
+        }
+        if (fast.text != null && !fast.text.isEmpty()) {
+            out.add(new ChatStreamEvent.TextDelta(fast.text));
+        }
+        if (fast.complete) {
+            complete(stopReason, out);
+        }
+        return true;
+    }
 
     @Override
     protected void decodeObject(JsonParser p, Queue<ChatStreamEvent> out) throws IOException {

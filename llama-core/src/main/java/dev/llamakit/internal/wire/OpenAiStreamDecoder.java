@@ -16,6 +16,25 @@ import java.util.Queue;
 final class OpenAiStreamDecoder extends StreamDecoder {
     /** The deltas of the chunk being read (emitted after Start); reused across chunks. */
     private final java.util.ArrayDeque<ChatStreamEvent> deltas = new java.util.ArrayDeque<>(4);
+    private final OpenAiFastPath fast = new OpenAiFastPath();
+
+    OpenAiStreamDecoder(boolean fastPath) {
+        super(fastPath);
+    }
+
+    @Override
+    protected boolean decodeFast(byte[] data, int length, Queue<ChatStreamEvent> out) {
+        if (!fast.scan(data, length)) {
+            return false;
+        }
+        if (fast.text != null && !fast.text.isEmpty()) {
+            out.add(new ChatStreamEvent.TextDelta(fast.text));
+        }
+        if (fast.finish != null) {
+            complete(fast.finish, out);
+        }
+        return true;
+    }
 
     @Override
     protected void decodeObject(JsonParser p, Queue<ChatStreamEvent> out) throws IOException {

@@ -2,6 +2,7 @@ package dev.llamakit.internal.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llamakit.chat.StopReason;
@@ -14,26 +15,47 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.regex.Pattern;
 
 /**
  * Turns the data of one stream event (a JSON chunk) into typed {@link ChatStreamEvent}s. Reads with one Jackson
  * streaming {@link JsonParser} per stream, straight from the event's bytes: no tree, no string per line and no
  * parser per event. One instance per stream; it tracks whether the stream started and completed. Internal.
+ *
+ * <p>After the first event, a dialect's fast path ({@link #decodeFast}) reads the common text events straight
+ * from their bytes, without a tokenizer; it leaves everything else to Jackson, before emitting anything. Both
+ * read every event alike (StreamDecoderDifferentialTest). Jackson's messages for invalid JSON are quoted without
+ * their line and column: those count the bytes of every event the parser read, so they would depend on how
+ * many events the fast path read.
  */
 public abstract class StreamDecoder {
     static final JsonFactory FACTORY = Json.MAPPER.getFactory();
+    private static final Pattern LOCATION = Pattern.compile("\\s*(\\(start marker at )?\\[Source: [^\\]]*; line: -?\\d+, column: -?\\d+\\]\\)?");
 
     /** One parser reads every event of the stream, each a new root-level value: no parser per event. */
     private final EventDataInput input = new EventDataInput();
+    private final boolean fastPath;
     private JsonParser parser;
+    /** The parser holds bytes other than whitespace after an event's object: they belong to its next event. */
+    private boolean parserHoldsBytes;
     private boolean broken;
     private boolean started;
     private boolean completed;
     private boolean sawToolCall;
+    private int fastEvents;
+
+    StreamDecoder(boolean fastPath) {
+        this.fastPath = fastPath;
+    }
 
     /** A decoder for one stream in the given dialect. */
     public static StreamDecoder forDialect(Dialect dialect) {
-        return dialect == Dialect.LLAMA ? new LlamaStreamDecoder() : new OpenAiStreamDecoder();
+        return dialect == Dialect.LLAMA ? new LlamaStreamDecoder(true) : new OpenAiStreamDecoder(true);
+    }
+
+    /** A decoder that reads every event with Jackson: the reference the fast paths are tested against. */
+    static StreamDecoder jacksonOnly(Dialect dialect) {
+        return dialect == Dialect.LLAMA ? new LlamaStreamDecoder(false) : new OpenAiStreamDecoder(false);
     }
 
     /**
@@ -45,6 +67,10 @@ public abstract class StreamDecoder {
     public final void decode(byte[] data, int length, Queue<ChatStreamEvent> out) {
         if (broken) {
             throw new WireException("the stream's JSON parser failed on an earlier event");
+        }
+        if (fastPath && started && !parserHoldsBytes && decodeFast(data, length, out)) {
+            fastEvents++;
+            return;
         }
         input.set(data, length);
         try {
@@ -58,9 +84,12 @@ public abstract class StreamDecoder {
             if (parser.currentToken() != JsonToken.END_OBJECT) {
                 throw new WireException("stream event is not a complete JSON object: " + snippet(data, length));
             }
+            if (fastPath && !parserHoldsBytes) {
+                parserHoldsBytes = holdsBytes();
+            }
         } catch (IOException e) {
             broken = true;
-            throw new WireException("stream event is not valid JSON (" + e.getMessage() + "): " + snippet(data, length), e);
+            throw new WireException("stream event is not valid JSON (" + withoutLocation(e) + "): " + snippet(data, length), e);
         } catch (WireException | StreamErrorException e) {
             broken = true;
             throw e;
@@ -69,6 +98,44 @@ public abstract class StreamDecoder {
 
     /** Reads the fields of the chunk object (the parser is on its START_OBJECT). */
     protected abstract void decodeObject(JsonParser p, Queue<ChatStreamEvent> out) throws IOException;
+
+    /**
+     * Reads a common event without Jackson, once the stream started. Returns {@code false}, having emitted nothing
+     * and changed nothing, when the event is not one the fast path reads exactly as {@link #decodeObject} would.
+     */
+    protected abstract boolean decodeFast(byte[] data, int length, Queue<ChatStreamEvent> out);
+
+    /** How many events the fast path read (for tests). */
+    int fastEvents() {
+        return fastEvents;
+    }
+
+    /**
+     * Whether the parser read bytes after the event's object that are not whitespace. Jackson reads them as the
+     * start of the next event; the fast path, which reads events on its own, would not, so it stays off.
+     */
+    private boolean holdsBytes() {
+        long unread = input.delivered() - parser.currentLocation().getByteOffset();
+        if (unread <= 0) {
+            return false;
+        }
+        if (unread > input.position()) {
+            return true;
+        }
+        for (int i = input.position() - (int) unread; i < input.position(); i++) {
+            byte b = input.byteAt(i);
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Jackson's message without its location in the stream (which counts every event the parser read). */
+    private static String withoutLocation(IOException e) {
+        String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return message == null ? e.toString() : LOCATION.matcher(message).replaceAll("");
+    }
 
     /** The stream's explicit end ({@code [DONE]}): completes the reply if no finish reason came. */
     public final void finish(Queue<ChatStreamEvent> out) {
