@@ -68,6 +68,9 @@ final class StreamBodies {
      * A complete HTTP/1.1 200 response: headers, then {@code body} in chunked transfer encoding, cut into chunks of
      * {@code chunkSize} bytes (as a server writing through a large buffer does), then the last chunk.
      */
+    /** The answer of the non-streaming replies. */
+    static final String ANSWER = "Phobos is the larger of the two moons of Mars.";
+
     /** A non-streaming native reply: one short answer with its metrics, as the Llama API sends it. */
     static byte[] nativeCompletion() {
         return ("{\"id\":\"chatcmpl-bench\",\"completion_message\":{\"role\":\"assistant\",\"content\":"

@@ -2,7 +2,13 @@ package dev.llamakit.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
+import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.llamakit.chat.Message;
@@ -40,15 +46,27 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Streaming throughput: one operation reads one whole stream of {@value StreamBodies#EVENTS} events from an
+ * The client against its peers, on the same bytes for every contender: streams and round trips.
+ *
+ * <p><b>Streams</b> (average time): one operation reads one whole stream of {@value StreamBodies#EVENTS} events from an
  * in-process loopback server ({@link SseFixtureServer}), which serves the same bytes to every request.
  * Divide the score (µs/op) and {@code gc.alloc.rate.norm} (B/op) by 10,000 for the per-event figures.
  *
  * <p>On the OpenAI stream ({@code /compat/v1}): {@link #bareLines} (the limit: the JDK client and a
  * {@link BufferedReader}, no parsing), {@link #jacksonTree} (every {@code data:} payload into a Jackson tree),
- * {@link #langchain4j} (LangChain4j's {@code OpenAiStreamingChatModel}) and {@link #llamakitOpenAi}. On the native
+ * {@link #langchain4j} (LangChain4j's {@code OpenAiStreamingChatModel}), {@link #openAiJava} (the official
+ * {@code openai-java} SDK on its OkHttp transport) and {@link #llamakitOpenAi}. On the native
  * stream ({@code /v1}): {@link #bareLinesNative}, {@link #jacksonTreeNative} and {@link #llamakitNative}.
  * Each contender's output is checked once before the measurements (see {@link #verify()}).
+ *
+ * <p><b>Round trips</b> (sampled, so that medians are reported): one operation is one non-streaming chat completion
+ * answered with the same short reply. {@link #roundTripBare} is the limit (the JDK client's {@code send} of the same
+ * request bytes, the body read as a string, nothing parsed); {@link #roundTripBareAsync} is the same through
+ * {@code sendAsync} (the JDK completes it on another thread: a new thread per call when the common pool has one
+ * worker, as on 2 cores); {@link #roundTripBareJackson} adds a Jackson tree of the reply;
+ * {@link #roundTripLlamakitOpenAi} and {@link #roundTripLlamakitNative} are {@code LlamaClient.chat};
+ * {@link #roundTripLangchain4j} is LangChain4j's {@code OpenAiChatModel} on the same JDK client;
+ * {@link #roundTripOpenAiJava} is {@code openai-java}. Every contender reads the answer text (checked in setup).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,7 +74,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-public class StreamingBenchmark {
+public class ClientBenchmark {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String MODEL = "Llama-3.3-8B-Instruct";
     private static final String PROMPT = "Count to ten thousand.";
@@ -70,6 +88,13 @@ public class StreamingBenchmark {
     private LlamaClient llamaOpenAi;
     private ChatRequest chatRequest;
     private OpenAiStreamingChatModel langchain;
+    private OpenAIClient openAi;
+    private OpenAIClient openAiOnce;
+    private ChatCompletionCreateParams openAiParams;
+    private HttpRequest onceRequest;
+    private LlamaClient llamaNativeOnce;
+    private LlamaClient llamaOpenAiOnce;
+    private OpenAiChatModel langchainOnce;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -96,11 +121,39 @@ public class StreamingBenchmark {
                         .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
                 .build();
 
+        openAi = OpenAIOkHttpClient.builder().baseUrl(server.compatBaseUrl()).apiKey(API_KEY).maxRetries(0).build();
+        openAiParams = ChatCompletionCreateParams.builder().model(MODEL).addUserMessage(PROMPT).build();
+        setUpRoundTrips();
         verify();
+    }
+
+    private void setUpRoundTrips() {
+        String body = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}]}";
+        onceRequest = HttpRequest.newBuilder(URI.create(server.onceCompatBaseUrl() + "/chat/completions"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        llamaNativeOnce = LlamaClient.builder().baseUrl(server.onceBaseUrl()).apiKey(API_KEY).maxRetries(0).build();
+        llamaOpenAiOnce = LlamaClient.builder().dialect(Dialect.OPENAI).baseUrl(server.onceCompatBaseUrl())
+                .apiKey(API_KEY).maxRetries(0).build();
+        langchainOnce = OpenAiChatModel.builder()
+                .baseUrl(server.onceCompatBaseUrl())
+                .apiKey(API_KEY)
+                .modelName(MODEL)
+                .timeout(Duration.ofSeconds(60))
+                .maxRetries(0)
+                .httpClientBuilder(new JdkHttpClientBuilder()
+                        .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
+                .build();
+        openAiOnce = OpenAIOkHttpClient.builder().baseUrl(server.onceCompatBaseUrl()).apiKey(API_KEY).maxRetries(0).build();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
+        openAi.close();
+        openAiOnce.close();
         server.close();
     }
 
@@ -146,6 +199,19 @@ public class StreamingBenchmark {
         return events(llamaOpenAi, bh);
     }
 
+    /** The official {@code openai-java} SDK (OkHttp): iterate every chunk and read its text. */
+    @Benchmark
+    public int openAiJava(Blackhole bh) {
+        int n = 0;
+        try (StreamResponse<ChatCompletionChunk> stream = openAi.chat().completions().createStreaming(openAiParams)) {
+            for (ChatCompletionChunk chunk : (Iterable<ChatCompletionChunk>) stream.stream()::iterator) {
+                bh.consume(chunk.choices().isEmpty() ? null : chunk.choices().get(0).delta().content().orElse(null));
+                n++;
+            }
+        }
+        return n;
+    }
+
     // ------------------------------------------------------------------ native stream (/v1)
 
     /** The limit on the native stream. */
@@ -164,6 +230,54 @@ public class StreamingBenchmark {
     @Benchmark
     public int llamakitNative(Blackhole bh) {
         return events(llamaNative, bh);
+    }
+
+    // ------------------------------------------------------------------ round trips (/once/...)
+
+    /** The limit: the JDK client sends the request and reads the reply as a string; nothing is parsed. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public String roundTripBare() throws IOException, InterruptedException {
+        return http.send(onceRequest, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The same exchange through {@code sendAsync}, waited for. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public byte[] roundTripBareAsync() throws InterruptedException, ExecutionException {
+        return http.sendAsync(onceRequest, HttpResponse.BodyHandlers.ofByteArray()).thenApply(HttpResponse::body).get();
+    }
+
+    /** The limit plus a Jackson tree of the reply, and the answer read from it. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public String roundTripBareJackson() throws IOException, InterruptedException {
+        String body = http.send(onceRequest, HttpResponse.BodyHandlers.ofString()).body();
+        return MAPPER.readTree(body).path("choices").path(0).path("message").path("content").asText();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public String roundTripLlamakitOpenAi() {
+        return llamaOpenAiOnce.chat(chatRequest).text();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public String roundTripLlamakitNative() {
+        return llamaNativeOnce.chat(chatRequest).text();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public String roundTripLangchain4j() {
+        return langchainOnce.chat(PROMPT);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public String roundTripOpenAiJava() {
+        return openAiOnce.chat().completions().create(openAiParams).choices().get(0).message().content().orElse("");
     }
 
     // ------------------------------------------------------------------ the work
@@ -265,8 +379,24 @@ public class StreamingBenchmark {
             if (response.tokenUsage() == null || response.tokenUsage().outputTokenCount() != StreamBodies.TEXT_DELTAS) {
                 throw new IllegalStateException("langchain4j: usage not read: " + response.tokenUsage());
             }
+            expect("openAiJava chunks", openAiJava(bh), StreamBodies.EVENTS);
+            String answer = StreamBodies.ANSWER;
+            check("roundTripBareJackson", roundTripBareJackson(), answer);
+            check("roundTripLlamakitOpenAi", roundTripLlamakitOpenAi(), answer);
+            check("roundTripLlamakitNative", roundTripLlamakitNative(), answer);
+            check("roundTripLangchain4j", roundTripLangchain4j(), answer);
+            check("roundTripOpenAiJava", roundTripOpenAiJava(), answer);
+            if (!roundTripBare().contains(answer) || roundTripBareAsync().length == 0) {
+                throw new IllegalStateException("the bare round trips did not read the answer");
+            }
         } finally {
             bh.evaporate("Yes, I am Stephen Hawking, and know a thing or two about black holes.");
+        }
+    }
+
+    private static void check(String contender, String text, String expected) {
+        if (!expected.equals(text)) {
+            throw new IllegalStateException(contender + " read '" + text + "', not the answer");
         }
     }
 
