@@ -97,7 +97,7 @@ enum SqlDialect {
             if (t instanceof SQLException x) {
                 String state = x.getSQLState();
                 if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")
-                        || state.equals("40001") || state.equals("40P01"))) {
+                        || state.equals("40001") || state.equals("40P01") || state.equals("HYT00"))) {
                     return true;
                 }
                 int code = x.getErrorCode() & 0xff;
