@@ -10,7 +10,6 @@ import dev.llamakit.client.ChatStream;
 import dev.llamakit.client.error.LlamaConnectionException;
 import dev.llamakit.memory.Conversation;
 import dev.llamakit.memory.ConversationStore;
-import dev.llamakit.memory.ConversationStores;
 import dev.llamakit.memory.EntryFlag;
 import dev.llamakit.memory.InMemoryConversationStore;
 import dev.llamakit.memory.MemoryContext;
@@ -79,6 +78,13 @@ final class ChatCommand extends AppCommand {
             description = "Where sessions are saved (default: ~/.llamakit/sessions).")
     Path sessionsDir;
 
+    @Option(names = "--store", paramLabel = "STORE", defaultValue = "file",
+            description = {"Where --session keeps conversations: file (in --sessions-dir) or a JDBC URL such as "
+                    + "jdbc:postgresql://db.example/chat, shared by every machine that uses it. Default: ${DEFAULT-VALUE}.",
+                    "The database user and password come from LLAMA_STORE_USER and LLAMA_STORE_PASSWORD or the profile's "
+                    + "store-user and store-password, never from the command line."})
+    String storeSpec;
+
     @Option(names = "--system", paramLabel = "TEXT", defaultValue = "You are a helpful assistant.",
             description = "The system prompt. Default: ${DEFAULT-VALUE}")
     String systemPrompt;
@@ -117,8 +123,11 @@ final class ChatCommand extends AppCommand {
                 throw CliException.input("--session needs a non-empty id");
             }
             sessionDir = sessionsDir != null ? sessionsDir : ctx.home().resolve(".llamakit").resolve("sessions");
-            store = ConversationStores.create("file", ProviderOptions.builder().put("directory", sessionDir.toString()).build());
+            store = SessionStores.open(storeSpec, sessionDir, common, ctx);
         } else {
+            if (SessionStores.isJdbc(storeSpec)) {
+                throw CliException.input("--store needs --session ID: a conversation without a session is not kept");
+            }
             store = new InMemoryConversationStore();
         }
         currentModel = common.model;
@@ -321,7 +330,7 @@ final class ChatCommand extends AppCommand {
     private void save(String file, PrintWriter out) {
         if (file.isEmpty()) {
             if (session != null) {
-                out.println("session '" + session + "' is saved in " + sessionDir + " after every turn");
+                out.println("session '" + session + "' is saved in " + SessionStores.describe(storeSpec, sessionDir) + " after every turn");
             } else {
                 out.println("nothing to save to: give a file (/save chat.md), or start with --session ID");
             }

@@ -489,6 +489,27 @@ class LlamaCliTest {
     }
 
     @Test
+    void chatSessionsInADatabaseTakeCredentialsFromTheEnvironmentOnly() {
+        String url = "jdbc:h2:file:" + tmp.resolve("chat-db").toAbsolutePath();
+        Map<String, String> env = Map.of("LLAMA_STORE_USER", "chat", "LLAMA_STORE_PASSWORD", "s3cret");
+        CliRun first = withEnv(env, "My name is Ada.\n", online("chat", "--session", "ada", "--store", url));
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("(new)");
+        CliRun second = withEnv(env, "/history\n/save\n", online("chat", "--session", "ada", "--store", url));
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(second.out()).contains("resumed, 2 messages").contains("user: My name is Ada.")
+                .contains("saved in " + url).doesNotContain("s3cret");
+
+        CliRun inUrl = withEnv(env, "", online("chat", "--session", "ada", "--store", url + ";PASSWORD=s3cret"));
+        assertThat(inUrl.code()).isNotZero();
+        assertThat(inUrl.err()).contains("LLAMA_STORE_PASSWORD").doesNotContain("s3cret");
+        CliRun wrong = withEnv(Map.of("LLAMA_STORE_USER", "chat", "LLAMA_STORE_PASSWORD", "wrong"), "",
+                online("chat", "--session", "ada", "--store", url));
+        assertThat(wrong.code()).isNotZero();
+        assertThat(wrong.err()).doesNotContain("wrong");
+    }
+
+    @Test
     void chatResetAndMemoryOptions() {
         CliRun r = withInput("one\n/reset\n/history\n", online("chat", "--memory", "summarization", "--memory-option",
                 "recent-messages=8"));

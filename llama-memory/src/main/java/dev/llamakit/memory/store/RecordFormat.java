@@ -269,6 +269,30 @@ final class RecordFormat {
         }
     }
 
+    /** One entry as a JSON object, exactly as it stands inside an {@code entries} record. */
+    static String entryToJson(TranscriptEntry entry) {
+        try {
+            return MAPPER.writeValueAsString(EntryJson.of(entry));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a transcript entry as JSON", e);
+        }
+    }
+
+    /** The entry of a JSON object written by {@link #entryToJson}. */
+    static TranscriptEntry entryFromJson(String json) {
+        EntryJson entry;
+        try {
+            entry = MAPPER.readValue(json, EntryJson.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a transcript entry record ("
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")", e);
+        }
+        if (entry == null) {
+            throw new IllegalArgumentException("not a transcript entry record (null)");
+        }
+        return entry.toEntry();
+    }
+
     /** The line's bytes: the record as JSON with its checksum, and a trailing newline. */
     static byte[] encode(Line line) {
         byte[] json;

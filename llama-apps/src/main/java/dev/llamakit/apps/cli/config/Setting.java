@@ -15,6 +15,10 @@ public enum Setting {
     MODEL("model", "the model used when --model is not given"),
     /** Where the API key comes from: {@code keys:NAME}, {@code env:VAR} or {@code file:PATH}; never the key itself. */
     KEY("key", "where the API key comes from: keys:NAME, env:VAR or file:PATH"),
+    /** The database user of {@code llama chat --store jdbc:...} (else {@code LLAMA_STORE_USER}). */
+    STORE_USER("store-user", "the database user of chat --store jdbc:... (else LLAMA_STORE_USER)"),
+    /** Where the database password of {@code --store jdbc:...} comes from: {@code keys:NAME}, {@code env:VAR} or {@code file:PATH}. */
+    STORE_PASSWORD("store-password", "where the database password of chat --store jdbc:... comes from: keys:NAME, env:VAR or file:PATH"),
     /** The profile used when neither {@code --profile} nor {@code LLAMA_PROFILE} names one (top level, not per profile). */
     DEFAULT_PROFILE("default-profile", "the profile used when neither --profile nor LLAMA_PROFILE names one");
 
@@ -88,9 +92,9 @@ public enum Setting {
                     throw new ConfigException("dialect must be llama or openai");
                 }
             }
-            case KEY -> KeySource.parse(v);
+            case KEY, STORE_PASSWORD -> KeySource.parse(v);
             case DEFAULT_PROFILE -> Profile.checkName(v);
-            case MODEL -> { }
+            case MODEL, STORE_USER -> { }
         }
         return v;
     }
