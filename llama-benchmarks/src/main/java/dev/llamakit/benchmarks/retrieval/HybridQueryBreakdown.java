@@ -83,10 +83,11 @@ public final class HybridQueryBreakdown {
             Embedder precomputed = new Precomputed(embedder, vectors);
             try (Retriever bm25 = Retrievers.create("bm25", Map.of("highlight", "false"));
                  Retriever hybrid = Retrievers.create("hybrid", options(index, embedder, false));
-                 Retriever hybridHighlights = Retrievers.create("hybrid", options(index, embedder, true));
-                 Retriever hybridNoEmbed = Retrievers.create("hybrid", options(index, precomputed, false));
-                 Retriever hybridNoEmbedHighlights = Retrievers.create("hybrid", options(index, precomputed, true));
-                 Retriever vectorNoEmbed = Retrievers.create("vector", options(index, precomputed, false))) {
+                 Retriever hybridHighlights = Retrievers.create("hybrid", options(copy(index, 1), embedder, true));
+                 Retriever hybridNoEmbed = Retrievers.create("hybrid", options(copy(index, 2), precomputed, false));
+                 Retriever hybridNoEmbedHighlights = Retrievers.create("hybrid",
+                         options(copy(index, 3), precomputed, true));
+                 Retriever vectorNoEmbed = Retrievers.create("vector", options(copy(index, 4), precomputed, false))) {
                 evaluator.index(scifact, bm25);
                 Map<String, List<List<RetrievedChunk>>> sides = new HashMap<>();
                 for (String q : queries) {
@@ -112,6 +113,27 @@ public final class HybridQueryBreakdown {
                 report(queries, stages, rounds);
             }
         }
+    }
+
+    /** A fresh copy of the index folder (a Lucene index is open in one retriever at a time). */
+    private static Path copy(Path index, int n) throws java.io.IOException {
+        Path copy = index.resolveSibling(index.getFileName() + "-copy" + n);
+        if (Files.isDirectory(copy)) {
+            try (java.util.stream.Stream<Path> files = Files.walk(copy)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(copy);
+        try (java.util.stream.Stream<Path> files = Files.list(index)) {
+            for (Path f : files.toList()) {
+                if (!f.getFileName().toString().equals("write.lock")) {
+                    Files.copy(f, copy.resolve(f.getFileName()));
+                }
+            }
+        }
+        return copy;
     }
 
     private static ProviderOptions options(Path index, Embedder embedder, boolean highlights) {
