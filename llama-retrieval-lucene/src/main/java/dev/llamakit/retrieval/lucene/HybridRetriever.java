@@ -1,14 +1,20 @@
 package dev.llamakit.retrieval.lucene;
 
 import dev.llamakit.embed.Embedder;
+import dev.llamakit.retrieval.Chunk;
 import dev.llamakit.retrieval.RetrievalQuery;
 import dev.llamakit.retrieval.RetrievedChunk;
 import dev.llamakit.retrieval.RetrieverOptions;
 import dev.llamakit.retrieval.fusion.RankFusion;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.similarities.BM25Similarity;
 
 /**
@@ -69,10 +75,77 @@ public final class HybridRetriever extends LuceneRetriever {
     @Override
     List<RetrievedChunk> search(IndexSearcher searcher, RetrievalQuery query) throws IOException {
         int depth = Math.max(query.topK(), candidates);
-        List<RetrievedChunk> bm25 = keywords.search(searcher, query, depth, NAME, false);
+        ScoreDoc[] bm25 = keywords.topDocs(searcher, query, depth);
         float[] vector = vectors.queryVector(query.text()); // under the read lock, as in VectorRetriever
-        List<RetrievedChunk> dense = vectors.search(searcher, vector, query.filters(), depth, NAME);
-        return withPassages(searcher, query.text(), fusion.fuse(List.of(bm25, dense), query.topK(), NAME));
+        ScoreDoc[] dense = vectors.topDocs(searcher, vector, query.filters(), depth);
+        StoredFields stored = searcher.storedFields();
+        Map<String, Integer> luceneDocs = new HashMap<>();
+        List<RetrievedChunk> fused = fuseByLuceneDocument(bm25, dense, query.topK(), luceneDocs);
+        if (fused == null) {
+            luceneDocs.clear();
+            fused = fusion.fuse(List.of(rankingByChunkId(stored, bm25, false, luceneDocs),
+                    rankingByChunkId(stored, dense, true, luceneDocs)), query.topK(), NAME);
+        }
+        // only the fused top k are read from the stored fields, not the 2 × candidates
+        List<RetrievedChunk> hits = new ArrayList<>(fused.size());
+        for (RetrievedChunk hit : fused) {
+            Chunk chunk = StoredChunk.read(stored, luceneDocs.get(hit.chunk().id()));
+            hits.add(new RetrievedChunk(chunk, hit.score(), hit.rank(), NAME, hit.highlight()));
+        }
+        return withPassages(searcher, query.text(), hits);
+    }
+
+    /**
+     * The fused top k computed without reading anything from the stored fields: each candidate is known by its
+     * Lucene document number (one per chunk in this point-in-time view). The fusion orders by score, then by best
+     * rank, then by chunk id; so when no two of the first {@code topK + 1} fused scores are equal, the order (and
+     * the cut) depends on the scores alone and is the one fusing by chunk id gives. Otherwise returns {@code null}:
+     * the caller fuses by chunk id.
+     */
+    private List<RetrievedChunk> fuseByLuceneDocument(ScoreDoc[] bm25, ScoreDoc[] dense, int topK,
+                                                      Map<String, Integer> luceneDocs) {
+        List<RetrievedChunk> keywordRanking = rankingByLuceneDocument(bm25, false, luceneDocs);
+        List<RetrievedChunk> denseRanking = rankingByLuceneDocument(dense, true, luceneDocs);
+        if (luceneDocs.isEmpty()) {
+            return List.of();
+        }
+        List<RetrievedChunk> all = fusion.fuse(List.of(keywordRanking, denseRanking), luceneDocs.size(), NAME);
+        int checked = Math.min(topK, all.size() - 1);
+        for (int i = 0; i < checked; i++) {
+            if (Double.compare(all.get(i).score(), all.get(i + 1).score()) == 0) {
+                return null; // a tie is broken by chunk id
+            }
+        }
+        return all.size() <= topK ? all : all.subList(0, topK);
+    }
+
+    private static List<RetrievedChunk> rankingByLuceneDocument(ScoreDoc[] top, boolean dense,
+                                                                Map<String, Integer> luceneDocs) {
+        List<RetrievedChunk> hits = new ArrayList<>(top.length);
+        for (ScoreDoc hit : top) {
+            String key = Integer.toString(hit.doc);
+            luceneDocs.put(key, hit.doc);
+            hits.add(stub(key, hit, dense, hits.size() + 1));
+        }
+        return hits;
+    }
+
+    /** A ranking whose hits carry only their chunk id, read from the stored fields. */
+    private static List<RetrievedChunk> rankingByChunkId(StoredFields stored, ScoreDoc[] top, boolean dense,
+                                                         Map<String, Integer> luceneDocs) throws IOException {
+        List<RetrievedChunk> hits = new ArrayList<>(top.length);
+        for (ScoreDoc hit : top) {
+            String id = StoredChunk.id(stored, hit.doc);
+            luceneDocs.put(id, hit.doc);
+            hits.add(stub(id, hit, dense, hits.size() + 1));
+        }
+        return hits;
+    }
+
+    /** A hit for the fusion, which reads only a chunk's id, the score and the highlight (none here). */
+    private static RetrievedChunk stub(String id, ScoreDoc hit, boolean dense, int rank) {
+        return new RetrievedChunk(new Chunk(id, "", 0, "", "", 0, 0, Map.of()),
+                dense ? VectorSearch.cosine(hit.score) : hit.score, rank, NAME, null);
     }
 
     @Override

@@ -61,25 +61,35 @@ final class VectorSearch {
      */
     List<RetrievedChunk> search(IndexSearcher searcher, float[] vector, Map<String, Set<String>> filters, int depth,
                                 String retriever) throws IOException {
-        if (vector == null) {
-            return List.of();
-        }
-        Query filter = ChunkStore.filterQuery(filters);
-        ScoreDoc[] top = exact(searcher.getIndexReader().numDocs())
-                ? exactSearch(searcher, vector, filter, depth)
-                : searcher.search(new KnnFloatVectorQuery(VectorIndexer.VECTOR_FIELD, vector,
-                        Math.max(depth, efSearch), filter), depth).scoreDocs;
+        ScoreDoc[] top = topDocs(searcher, vector, filters, depth);
         StoredFields stored = searcher.storedFields();
         List<RetrievedChunk> hits = new ArrayList<>(top.length);
         for (ScoreDoc hit : top) {
-            Chunk chunk = ChunkStore.toChunk(stored.document(hit.doc));
+            Chunk chunk = StoredChunk.read(stored, hit.doc);
             hits.add(new RetrievedChunk(chunk, cosine(hit.score), hits.size() + 1, retriever, null));
         }
         return hits;
     }
 
+    /**
+     * The Lucene documents of the {@code depth} chunks most similar to {@code vector} among those the filters allow,
+     * best first, with Lucene's scores (see {@link #cosine}); empty for a {@code null} vector. Nothing is read from
+     * the stored fields.
+     */
+    ScoreDoc[] topDocs(IndexSearcher searcher, float[] vector, Map<String, Set<String>> filters, int depth)
+            throws IOException {
+        if (vector == null) {
+            return new ScoreDoc[0];
+        }
+        Query filter = ChunkStore.filterQuery(filters);
+        return exact(searcher.getIndexReader().numDocs())
+                ? exactSearch(searcher, vector, filter, depth)
+                : searcher.search(new KnnFloatVectorQuery(VectorIndexer.VECTOR_FIELD, vector,
+                        Math.max(depth, efSearch), filter), depth).scoreDocs;
+    }
+
     /** Lucene's dot-product score, {@code max(0, (1 + cos) / 2)}, back to the cosine. */
-    private static double cosine(float luceneScore) {
+    static double cosine(float luceneScore) {
         return 2.0 * luceneScore - 1.0;
     }
 

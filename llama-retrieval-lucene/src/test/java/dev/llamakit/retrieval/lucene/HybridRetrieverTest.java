@@ -79,6 +79,23 @@ class HybridRetrieverTest {
         }
     }
 
+    /** Hybrid fuses on chunk ids and reads only the fused hits' chunks: every field must still be what it was. */
+    @Test
+    void hitsCarryExactlyTheChunksOfTheSeparateRetrievers() {
+        for (RankFusion fusion : List.of(RankFusion.reciprocalRank(60), RankFusion.minMax())) {
+            try (HybridRetriever hybrid = hybrid(fusion, 100)) {
+                for (String text : QUERIES) {
+                    for (int k : new int[] {1, 7, 40}) {
+                        RetrievalQuery q = RetrievalQuery.builder(text).topK(k).build();
+                        RetrievalQuery deep = RetrievalQuery.builder(text).topK(100).build();
+                        assertThat(hybrid.retrieve(q)).as("%s, '%s', topK %d", fusion, text, k).isEqualTo(
+                                fusion.fuse(List.of(bm25.retrieve(deep), vector.retrieve(deep)), k, "hybrid"));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void rrfScoresAreTheTextbookSums() {
         try (HybridRetriever hybrid = hybrid(RankFusion.reciprocalRank(60), 100)) {
