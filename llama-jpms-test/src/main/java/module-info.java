@@ -2,6 +2,7 @@
 module dev.llamakit.consumer {
     requires dev.llamakit.core;
     requires dev.llamakit.memory;
+    requires dev.llamakit.memory.jdbc;
     requires dev.llamakit.documents;
     requires dev.llamakit.retrieval.lucene;
     requires dev.llamakit.retrieval.opensearch;

@@ -82,7 +82,7 @@ public final class Consumer {
 
         contains("memory strategies", MemoryStrategies.available(),
                 Set.of("full-history", "sliding-window", "selective-retention", "summarization", "hierarchical"));
-        contains("conversation stores", ConversationStores.available(), Set.of("in-memory", "file"));
+        contains("conversation stores", ConversationStores.available(), Set.of("in-memory", "file", "jdbc"));
         contains("retrievers", Retrievers.available(), Set.of("keyword", "bm25", "vector", "hybrid", "opensearch"));
         contains("embedders", Embedders.available(), Set.of("all-minilm-l6-v2-q", "bge-small-en-v1.5-q", "onnx"));
         contains("rerankers", Rerankers.available(), Set.of("mmr", "llm"));
