@@ -6,23 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.llamakit.chat.Message;
 import dev.llamakit.client.ChatRequest;
+import dev.llamakit.client.DelegatingHttpClient;
 import dev.llamakit.client.Dialect;
 import dev.llamakit.client.LlamaClient;
 import dev.llamakit.client.error.LlamaTimeoutException;
 import java.io.IOException;
-import java.net.Authenticator;
-import java.net.CookieHandler;
-import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -83,13 +77,12 @@ class BlockingChatThreadTest {
     }
 
     /** A JDK client that counts how it is asked to send. */
-    static final class CountingClient extends HttpClient {
-        final HttpClient delegate;
+    static final class CountingClient extends DelegatingHttpClient {
         final AtomicInteger sends = new AtomicInteger();
         final AtomicInteger asyncSends = new AtomicInteger();
 
         CountingClient(HttpClient delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -103,58 +96,6 @@ class BlockingChatThreadTest {
         public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
             asyncSends.incrementAndGet();
             return delegate.sendAsync(request, handler);
-        }
-
-        @Override
-        public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                                                                HttpResponse.PushPromiseHandler<T> push) {
-            asyncSends.incrementAndGet();
-            return delegate.sendAsync(request, handler, push);
-        }
-
-        @Override
-        public Optional<CookieHandler> cookieHandler() {
-            return delegate.cookieHandler();
-        }
-
-        @Override
-        public Optional<Duration> connectTimeout() {
-            return delegate.connectTimeout();
-        }
-
-        @Override
-        public Redirect followRedirects() {
-            return delegate.followRedirects();
-        }
-
-        @Override
-        public Optional<ProxySelector> proxy() {
-            return delegate.proxy();
-        }
-
-        @Override
-        public SSLContext sslContext() {
-            return delegate.sslContext();
-        }
-
-        @Override
-        public SSLParameters sslParameters() {
-            return delegate.sslParameters();
-        }
-
-        @Override
-        public Optional<Authenticator> authenticator() {
-            return delegate.authenticator();
-        }
-
-        @Override
-        public Version version() {
-            return delegate.version();
-        }
-
-        @Override
-        public Optional<Executor> executor() {
-            return delegate.executor();
         }
     }
 }
