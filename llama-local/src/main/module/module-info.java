@@ -8,4 +8,6 @@ module dev.llamakit.local {
     requires llama;
 
     exports dev.llamakit.local;
+
+    provides dev.llamakit.tokens.TokenCounterProvider with dev.llamakit.local.LocalTokenCounterProvider;
 }
