@@ -3,7 +3,10 @@ package dev.llamakit.local;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
+import dev.llamakit.chat.AssistantMessage;
 import dev.llamakit.chat.ResponseFormat;
+import dev.llamakit.chat.StopReason;
+import dev.llamakit.chat.ToolCall;
 import dev.llamakit.chat.ToolDefinition;
 import dev.llamakit.client.ChatModel;
 import dev.llamakit.client.ChatRequest;
@@ -100,16 +103,31 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         return withModel(() -> llama.encode(text).length);
     }
 
+    /**
+     * Answers the request. With tools, a reply that is only tool calls in the Llama 3.1+ format
+     * ({@code {"name": ..., "parameters": {...}}}) comes back as tool calls with {@link StopReason#TOOL_CALLS}.
+     */
     @Override
     public ChatResponse chat(ChatRequest request) {
-        try (ChatStream stream = stream(request)) {
-            return stream.collect();
+        ChatResponse reply;
+        try (ChatStream stream = generate(request)) {
+            reply = stream.collect();
         }
+        if (request.tools().isEmpty()) {
+            return reply;
+        }
+        List<ToolCall> calls = ToolCallParser.parse(reply.text(), request.tools());
+        if (calls.isEmpty()) {
+            return reply;
+        }
+        return ChatResponse.builder().model(name).message(new AssistantMessage("", calls, StopReason.TOOL_CALLS))
+                .stopReason(StopReason.TOOL_CALLS).usage(reply.usage().orElse(null)).metrics(reply.metrics()).build();
     }
 
     /**
      * Streams the reply. The stream holds the model until it ends or is closed; closing it cancels the generation
-     * after at most one more token.
+     * after at most one more token. With tools the reply is generated completely first (see {@link #chat}), then
+     * replayed.
      *
      * @throws LocalModelException when the model has no chat template, the prompt does not fit the context, the
      *     request asks for tools the template does not support, or the model is closed
@@ -117,12 +135,15 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
     @Override
     public ChatStream stream(ChatRequest request) {
         Objects.requireNonNull(request, "request");
+        // a reply is known to be tool calls only once complete: with tools, the complete reply is replayed
+        return request.tools().isEmpty() ? generate(request) : ChatStream.of(chat(request));
+    }
+
+    private ChatStream generate(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
         if (!request.tools().isEmpty() && (chatTemplate == null || !chatTemplate.contains("tools"))) {
             throw new LocalModelException(Reason.UNSUPPORTED, "tool calling is not supported by this model: its chat "
                     + "template does not take tools (use a tool-aware model such as Llama 3.1+ Instruct)");
-        }
-        if (!request.tools().isEmpty()) {
-            throw new LocalModelException(Reason.UNSUPPORTED, "tool calling is not supported by llama-local yet");
         }
         String prompt = render(request.messages(), request.tools());
         int promptTokens = promptTokens(prompt);
