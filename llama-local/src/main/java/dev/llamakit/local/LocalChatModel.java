@@ -57,14 +57,17 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         this.contextSize = b.contextSize > 0 ? b.contextSize : (int) Math.min(trained, 4096);
         this.chatTemplate = b.chatTemplate != null ? b.chatTemplate : metadata.chatTemplate().orElse(null);
         ModelParameters params = new ModelParameters().setModel(b.modelFile.toAbsolutePath().toString())
-                .setGpuLayers(b.gpuLayers).setCtxSize(contextSize).setParallel(1).enableJinja().disableLog();
+                .setCtxSize(contextSize).setParallel(1).enableJinja().disableLog();
+        if (b.gpuLayers > 0) { // passing 0 makes CPU-only builds print a warning
+            params.setGpuLayers(b.gpuLayers);
+        }
         if (b.threads > 0) {
             params.setThreads(b.threads);
         }
         if (b.chatTemplate != null) {
             params.setChatTemplate(b.chatTemplate);
         }
-        LlamaLogs.silence();
+        NativeLibrary.load();
         try {
             this.llama = NativeThreadGuard.load(() -> new LlamaModel(params));
         } catch (RuntimeException e) {

@@ -13,6 +13,8 @@ public enum Setting {
     DIALECT("dialect", "llama or openai (else chosen from the base URL)"),
     /** The model used when {@code --model} is not given. */
     MODEL("model", "the model used when --model is not given"),
+    /** A GGUF file run in-process (llama-local) instead of calling a server. */
+    MODEL_FILE("model-file", "a GGUF model file run in-process instead of calling a server"),
     /** Where the API key comes from: {@code keys:NAME}, {@code env:VAR} or {@code file:PATH}; never the key itself. */
     KEY("key", "where the API key comes from: keys:NAME, env:VAR or file:PATH"),
     /** The profile used when neither {@code --profile} nor {@code LLAMA_PROFILE} names one (top level, not per profile). */
@@ -90,7 +92,7 @@ public enum Setting {
             }
             case KEY -> KeySource.parse(v);
             case DEFAULT_PROFILE -> Profile.checkName(v);
-            case MODEL -> { }
+            case MODEL, MODEL_FILE -> { }
         }
         return v;
     }
