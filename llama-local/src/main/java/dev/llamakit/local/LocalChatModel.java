@@ -38,7 +38,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * (a fair lock), each holding the model until its reply is complete or its stream is closed. Prompts are formatted
  * with the file's chat template ({@code tokenizer.chat_template}) or the configured one. {@code model} in requests
  * is ignored. Beyond the mapped parameters, {@code extraBody("stop", List.of(...))} sets stop sequences and
- * {@code extraBody("seed", 42)} the sampling seed. {@link #close()} frees the native memory; the JVM exits
+ * {@code extraBody("seed", 42)} the sampling seed ({@code extraBody("ignore_eos", true)}, llama.cpp's
+ * extension, generates up to the token limit). {@link #close()} frees the native memory; the JVM exits
  * normally afterwards.
  */
 public final class LocalChatModel implements ChatModel, AutoCloseable {
@@ -191,6 +192,9 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         Object seed = request.extraBody().get("seed");
         if (seed instanceof Number n) {
             p.setSeed(n.intValue());
+        }
+        if (Boolean.TRUE.equals(request.extraBody().get("ignore_eos"))) {
+            p.setIgnoreEos(true);
         }
         List<String> stops = stopSequences(request.extraBody().get("stop"));
         if (!stops.isEmpty()) {
