@@ -15,6 +15,9 @@ import picocli.CommandLine.Parameters;
         description = {"Answer a question from a text file only (no outside knowledge).",
                 "Offline: the best-supported sentences of the context."})
 final class AskCommand extends AppCommand {
+    @picocli.CommandLine.Mixin
+    LocalModelOptions localModel;
+
 
     @Option(names = {"-c", "--context"}, required = true, paramLabel = "FILE",
             description = "The text to answer from; - reads standard input.")
@@ -31,9 +34,9 @@ final class AskCommand extends AppCommand {
             throw CliException.input("the question is empty");
         }
         // with a model, the answer is printed as it arrives (not with --json: one JSON document)
-        StreamingModel streaming = common.offline(ctx) || common.json ? null : new StreamingModel(common.client(ctx), ctx.out());
+        StreamingModel streaming = common.offline(ctx) || common.json ? null : new StreamingModel(common.chatModel(ctx), ctx.out());
         QuestionAnswerer qa = common.offline(ctx) ? QuestionAnswerer.offline()
-                : QuestionAnswerer.withModel(streaming != null ? streaming : common.client(ctx), common.model);
+                : QuestionAnswerer.withModel(streaming != null ? streaming : common.chatModel(ctx), common.model);
         Answer answer;
         try {
             // a file of more than four bytes a token is over the limit however it is counted: not read whole

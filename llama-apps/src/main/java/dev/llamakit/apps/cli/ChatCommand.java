@@ -48,6 +48,9 @@ import picocli.CommandLine.Option;
                 "Otherwise reads lines from standard input. Slash commands: /help /reset /model /system /memory "
                         + "/history /save /exit. Ctrl-C cancels the current answer, Ctrl-D quits."})
 final class ChatCommand extends AppCommand {
+    @picocli.CommandLine.Mixin
+    LocalModelOptions localModel;
+
 
     /** The slash commands, for /help and Tab completion. */
     static final List<SlashCommand> COMMANDS = List.of(
@@ -117,7 +120,7 @@ final class ChatCommand extends AppCommand {
             throw CliException.input("unknown memory strategy '" + memory + "'; available: "
                     + String.join(", ", new TreeSet<>(strategies)));
         }
-        model = new CancellableModel(common.client(ctx), current);
+        model = new CancellableModel(common.chatModel(ctx), current);
         if (session != null) {
             if (session.isBlank()) {
                 throw CliException.input("--session needs a non-empty id");

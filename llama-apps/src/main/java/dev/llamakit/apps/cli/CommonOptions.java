@@ -1,5 +1,6 @@
 package dev.llamakit.apps.cli;
 
+import dev.llamakit.client.ChatModel;
 import dev.llamakit.client.Dialect;
 import dev.llamakit.client.LlamaClient;
 import dev.llamakit.client.Model;
@@ -7,7 +8,9 @@ import dev.llamakit.client.error.NotFoundException;
 import dev.llamakit.client.error.UnsupportedEndpointException;
 import java.util.List;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The options every command takes (a picocli mixin), and the server they choose ({@link ServerChoice}: flags, then
@@ -33,6 +36,10 @@ public final class CommonOptions {
             description = "Model name (else LLAMA_MODEL or the profile's model; else the server's only model, or " + DEFAULT_MODEL + " at the Llama API).")
     String model;
 
+    @Option(names = "--model-file", paramLabel = "PATH.gguf",
+            description = "Run this GGUF model in-process (llama-local) instead of calling a server (else the profile's model-file).")
+    String modelFile;
+
     @Option(names = "--profile", paramLabel = "NAME",
             description = "Configuration profile (else LLAMA_PROFILE, else the config file's default-profile); see 'llama config'.")
     String profile;
@@ -50,8 +57,13 @@ public final class CommonOptions {
     @Option(names = {"-v", "--verbose"}, description = "Debug logs on stderr (with the server, dialect and model chosen, and why), and stack traces with errors.")
     boolean verbose;
 
+    /** The command this mixin is in: its {@code localModel} mixin, when it has one, holds --threads and --ctx-size. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     private ServerChoice server;
     private LlamaClient client;
+    private LocalModel local;
 
     /** The server chosen for this run (resolved once). */
     ServerChoice server(CliContext ctx) {
@@ -71,8 +83,25 @@ public final class CommonOptions {
         if (offline) {
             return true;
         }
+        if (server(ctx).modelFile() != null) {
+            return false;
+        }
         ServerChoice s = server(ctx);
         return s.key() == null && s.baseUrl() == null;
+    }
+
+    /** The model to talk to (call only when not offline): the local GGUF model when one is set, else the {@link #client}. */
+    ChatModel chatModel(CliContext ctx) {
+        String file = server(ctx).modelFile();
+        if (file == null) {
+            return client(ctx);
+        }
+        if (local == null) {
+            LocalModelOptions o = mixee != null && mixee.mixins().get("localModel") != null
+                    ? (LocalModelOptions) mixee.mixins().get("localModel").userObject() : new LocalModelOptions();
+            local = new LocalModel(file, o.threads, o.ctxSize, ctx.err(), quiet || json);
+        }
+        return local.model();
     }
 
     /** A client for the chosen server (call only when not offline). The client reads nothing from the environment itself. */
@@ -103,7 +132,10 @@ public final class CommonOptions {
     void chooseModel(CliContext ctx) {
         ServerChoice s = server(ctx);
         String why;
-        if (s.model() != null) {
+        if (s.modelFile() != null) {
+            model = ((dev.llamakit.local.LocalChatModel) chatModel(ctx)).name();
+            why = "the GGUF file " + s.modelFile() + ", run in-process";
+        } else if (s.model() != null) {
             model = s.model();
             why = "from " + s.modelFrom();
         } else if (s.dialect() == Dialect.LLAMA || s.llamaApi()) {

@@ -31,6 +31,9 @@ import picocli.CommandLine.Parameters;
         description = {"Answer a question from indexed documents, citing them as [1], [2], ...",
                 "Offline: the best-supported sentences of the retrieved passages, with their citations."})
 final class RagAskCommand extends AppCommand {
+    @picocli.CommandLine.Mixin
+    LocalModelOptions localModel;
+
     /** The retriever of {@code --docs} offline when {@code --retriever} is not given: BM25 and meaning, fused. */
     static final String OFFLINE_DOCS_RETRIEVER = "hybrid";
 
@@ -133,7 +136,7 @@ final class RagAskCommand extends AppCommand {
         // with a model, the answer is printed as it arrives, its markers renumbered as the whole answer's will be
         AtomicInteger sources = new AtomicInteger();
         StreamingModel streaming = common.offline(ctx) || common.json ? null
-                : new StreamingModel(common.client(ctx), ctx.out(), new StreamedCitations(sources::get));
+                : new StreamingModel(common.chatModel(ctx), ctx.out(), new StreamedCitations(sources::get));
         AtomicReference<ProgressRetriever> loading = new AtomicReference<>();
         try (Progress bar = Progress.on(ctx, common, "loading", "files", loaded);
              Embedder embedder = needsEmbedder ? EmbedderChoice.create(retrieval.embedder) : null;
@@ -155,7 +158,7 @@ final class RagAskCommand extends AppCommand {
                 b.candidates(candidates != null ? candidates : Math.min(10_000, topK * 4));
             }
             if (!common.offline(ctx)) {
-                b.model(streaming != null ? streaming : common.client(ctx), common.model);
+                b.model(streaming != null ? streaming : common.chatModel(ctx), common.model);
             }
             answer = b.build().ask(q);
         }
@@ -231,7 +234,7 @@ final class RagAskCommand extends AppCommand {
                     throw CliException.input("--rerank llm needs a model: set LLAMA_API_KEY or --api-key, or --base-url");
                 }
                 return Rerankers.create("llm", ProviderOptions.builder().put("model", common.model)
-                        .service(ChatModel.class, common.client(ctx)).build());
+                        .service(ChatModel.class, common.chatModel(ctx)).build());
             default:
                 throw CliException.input("unknown reranker '" + rerank + "'; available: "
                         + String.join(", ", new java.util.TreeSet<>(Rerankers.available())));

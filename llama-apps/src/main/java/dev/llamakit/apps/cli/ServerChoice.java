@@ -41,9 +41,11 @@ import java.util.Optional;
  * @param modelFrom  where the model came from, or null
  * @param profile    the profile in effect
  * @param keyVariable the environment variable the key is read from for this server
+ * @param modelFile  a GGUF file to run in-process ({@code --model-file} or the profile's {@code model-file}), or null
  */
 record ServerChoice(String baseUrl, String baseUrlFrom, Dialect dialect, String dialectWhy, String key, String keyFrom,
-                    String profileSkipped, String model, String modelFrom, String profile, String keyVariable) {
+                    String profileSkipped, String model, String modelFrom, String profile, String keyVariable,
+                    String modelFile) {
     /** The only host that speaks the native Llama API. */
     static final String LLAMA_API_HOST = "api.llama.com";
 
@@ -145,8 +147,10 @@ record ServerChoice(String baseUrl, String baseUrlFrom, Dialect dialect, String 
                 namedByFlag ? fromProfile(profile, Setting.MODEL, profileLabel) : null,
                 found(ctx.variable("LLAMA_MODEL"), "LLAMA_MODEL"),
                 namedByFlag ? null : fromProfile(profile, Setting.MODEL, profileLabel));
+        String modelFile = blank(o.modelFile) != null ? o.modelFile.strip() : profile.get(Setting.MODEL_FILE).orElse(null);
         return new ServerChoice(baseUrl, url == null ? null : url.from(), dialect, why, key, keyFrom, skipped,
-                model == null ? null : model.value(), model == null ? null : model.from(), profileName, keyVariable);
+                model == null ? null : model.value(), model == null ? null : model.from(), profileName, keyVariable,
+                modelFile);
     }
 
     /** The dialect for a base URL nobody chose one for: native only at the Llama API's host (not its /compat path). */

@@ -19,6 +19,9 @@ import picocli.CommandLine.Parameters;
         description = {"Summarize a text file (or standard input). Long texts are summarized map-reduce style.",
                 "Offline: sentence ranking (extractive), no model."})
 final class SummarizeCommand extends AppCommand {
+    @picocli.CommandLine.Mixin
+    LocalModelOptions localModel;
+
     /** Offline, the largest input summarized whole (about 8 MB); a longer one is read and summarized in pieces. */
     static final long OFFLINE_WHOLE_BYTES = TextSummarizer.DEFAULT_OFFLINE_MAX_TOKENS * 4L;
 
@@ -38,9 +41,9 @@ final class SummarizeCommand extends AppCommand {
         Inputs.Text input = offline ? Inputs.readUpTo(file, ctx, OFFLINE_WHOLE_BYTES)
                 : new Inputs.Text(Inputs.readText(file, ctx), null, 0);
         // with a model, the summary is printed as it arrives; a long text's map calls move a progress bar first
-        StreamingModel streaming = offline || common.json ? null : new StreamingModel(common.client(ctx), ctx.out()).hold();
+        StreamingModel streaming = offline || common.json ? null : new StreamingModel(common.chatModel(ctx), ctx.out()).hold();
         Summarizer summarizer = offline ? new ExtractiveSummarizer()
-                : new ChatModelSummarizer(streaming != null ? streaming : common.client(ctx), common.model);
+                : new ChatModelSummarizer(streaming != null ? streaming : common.chatModel(ctx), common.model);
         SummaryResult result;
         try (Progress bar = offline && input.stream() == null ? Progress.none()
                 : Progress.on(ctx, common, "summarizing", "parts", 0)) {

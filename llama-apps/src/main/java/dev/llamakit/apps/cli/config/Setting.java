@@ -13,6 +13,8 @@ public enum Setting {
     DIALECT("dialect", "llama or openai (else chosen from the base URL)"),
     /** The model used when {@code --model} is not given. */
     MODEL("model", "the model used when --model is not given"),
+    /** A GGUF file run in-process (llama-local) instead of calling a server. */
+    MODEL_FILE("model-file", "a GGUF model file run in-process instead of calling a server"),
     /** Where the API key comes from: {@code keys:NAME}, {@code env:VAR} or {@code file:PATH}; never the key itself. */
     KEY("key", "where the API key comes from: keys:NAME, env:VAR or file:PATH"),
     /** The database user of {@code llama chat --store jdbc:...} (else {@code LLAMA_STORE_USER}). */
@@ -94,7 +96,7 @@ public enum Setting {
             }
             case KEY, STORE_PASSWORD -> KeySource.parse(v);
             case DEFAULT_PROFILE -> Profile.checkName(v);
-            case MODEL, STORE_USER -> { }
+            case MODEL, STORE_USER, MODEL_FILE -> { }
         }
         return v;
     }

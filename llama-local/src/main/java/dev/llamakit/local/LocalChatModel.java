@@ -1,0 +1,347 @@
+package dev.llamakit.local;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.ModelParameters;
+import dev.llamakit.chat.AssistantMessage;
+import dev.llamakit.chat.ResponseFormat;
+import dev.llamakit.chat.StopReason;
+import dev.llamakit.chat.ToolCall;
+import dev.llamakit.chat.ToolDefinition;
+import dev.llamakit.client.ChatModel;
+import dev.llamakit.client.ChatRequest;
+import dev.llamakit.client.ChatResponse;
+import dev.llamakit.client.ChatStream;
+import dev.llamakit.local.LocalModelException.Reason;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A {@link ChatModel} that runs a Llama model from a GGUF file inside the JVM, on llama.cpp (java-llama.cpp):
+ * no server, no network.
+ *
+ * <pre>{@code
+ * try (LocalChatModel model = LocalChatModel.builder(Path.of("Llama-3.2-1B-Instruct-Q4_K_M.gguf")).threads(4).load()) {
+ *     ChatResponse reply = model.chat(ChatRequest.builder().model(model.name())
+ *         .addMessage(Message.user("Name one moon of Mars.")).build());
+ * }
+ * }</pre>
+ *
+ * <p><b>Loading is slow</b> (it maps the whole file and allocates the context: seconds for a few GB); do it once
+ * and share the instance. It is thread-safe: there is one context, and requests are <b>queued</b> in arrival order
+ * (a fair lock), each holding the model until its reply is complete or its stream is closed. Prompts are formatted
+ * with the file's chat template ({@code tokenizer.chat_template}) or the configured one. {@code model} in requests
+ * is ignored. Beyond the mapped parameters, {@code extraBody("stop", List.of(...))} sets stop sequences and
+ * {@code extraBody("seed", 42)} the sampling seed ({@code extraBody("ignore_eos", true)}, llama.cpp's
+ * extension, generates up to the token limit). {@link #close()} frees the native memory; the JVM exits
+ * normally afterwards.
+ */
+public final class LocalChatModel implements ChatModel, AutoCloseable {
+    private final LlamaModel llama;
+    private final String name;
+    private final int contextSize;
+    private final String chatTemplate;
+    private final Semaphore turn = new Semaphore(1, true);
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+
+    private LocalChatModel(Builder b, GgufMetadata metadata) {
+        this.name = b.name != null ? b.name
+                : metadata.name().orElseGet(() -> b.modelFile.getFileName().toString().replaceFirst("\\.gguf$", ""));
+        long trained = metadata.contextLength().orElse(4096);
+        this.contextSize = b.contextSize > 0 ? b.contextSize : (int) Math.min(trained, 4096);
+        this.chatTemplate = b.chatTemplate != null ? b.chatTemplate : metadata.chatTemplate().orElse(null);
+        ModelParameters params = new ModelParameters().setModel(b.modelFile.toAbsolutePath().toString())
+                .setCtxSize(contextSize).setParallel(1).enableJinja().disableLog();
+        if (b.gpuLayers > 0) { // passing 0 makes CPU-only builds print a warning
+            params.setGpuLayers(b.gpuLayers);
+        }
+        if (b.threads > 0) {
+            params.setThreads(b.threads);
+        }
+        if (b.chatTemplate != null) {
+            params.setChatTemplate(b.chatTemplate);
+        }
+        NativeLibrary.load();
+        try {
+            this.llama = NativeThreadGuard.load(() -> new LlamaModel(params));
+        } catch (RuntimeException e) {
+            throw new LocalModelException(Reason.MODEL_FILE, "llama.cpp cannot load " + b.modelFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A builder for the model in {@code modelFile} (a GGUF file). */
+    public static Builder builder(Path modelFile) {
+        return new Builder(modelFile);
+    }
+
+    /** Loads {@code modelFile} with the defaults. Slow: see {@link Builder#load()}. */
+    public static LocalChatModel load(Path modelFile) {
+        return builder(modelFile).load();
+    }
+
+    /** The model's name: the configured one, else {@code general.name} from the file, else the file name. */
+    public String name() {
+        return name;
+    }
+
+    /** The context window in tokens (prompt and reply together). */
+    public int contextSize() {
+        return contextSize;
+    }
+
+    /** A {@link dev.llamakit.tokens.TokenCounter} backed by this model's tokenizer and chat template. */
+    public LocalTokenCounter tokenCounter() {
+        return new LocalTokenCounter(this);
+    }
+
+    /** Tokens of {@code text} by the model's tokenizer (no special tokens added). */
+    public int countTokens(String text) {
+        Objects.requireNonNull(text, "text");
+        return withModel(() -> llama.encode(text).length);
+    }
+
+    /**
+     * Answers the request. With tools, a reply that is only tool calls in the Llama 3.1+ format
+     * ({@code {"name": ..., "parameters": {...}}}) comes back as tool calls with {@link StopReason#TOOL_CALLS}.
+     */
+    @Override
+    public ChatResponse chat(ChatRequest request) {
+        ChatResponse reply;
+        try (ChatStream stream = generate(request)) {
+            reply = stream.collect();
+        }
+        if (request.tools().isEmpty()) {
+            return reply;
+        }
+        List<ToolCall> calls = ToolCallParser.parse(reply.text(), request.tools());
+        if (calls.isEmpty()) {
+            return reply;
+        }
+        return ChatResponse.builder().model(name).message(new AssistantMessage("", calls, StopReason.TOOL_CALLS))
+                .stopReason(StopReason.TOOL_CALLS).usage(reply.usage().orElse(null)).metrics(reply.metrics()).build();
+    }
+
+    /**
+     * Streams the reply. The stream holds the model until it ends or is closed; closing it cancels the generation
+     * after at most one more token. With tools the reply is generated completely first (see {@link #chat}), then
+     * replayed.
+     *
+     * @throws LocalModelException when the model has no chat template, the prompt does not fit the context, the
+     *     request asks for tools the template does not support, or the model is closed
+     */
+    @Override
+    public ChatStream stream(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        // a reply is known to be tool calls only once complete: with tools, the complete reply is replayed
+        return request.tools().isEmpty() ? generate(request) : ChatStream.of(chat(request));
+    }
+
+    private ChatStream generate(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        if (!request.tools().isEmpty() && (chatTemplate == null || !chatTemplate.contains("tools"))) {
+            throw new LocalModelException(Reason.UNSUPPORTED, "tool calling is not supported by this model: its chat "
+                    + "template does not take tools (use a tool-aware model such as Llama 3.1+ Instruct)");
+        }
+        String prompt = render(request.messages(), request.tools());
+        int promptTokens = promptTokens(prompt);
+        if (promptTokens >= contextSize) {
+            throw new LocalModelException(Reason.CONTEXT_OVERFLOW, "the prompt takes " + promptTokens
+                    + " tokens but the context holds " + contextSize + " (raise the context size or shorten the messages)");
+        }
+        int room = contextSize - promptTokens;
+        int maxTokens = Math.min(room, request.maxCompletionTokens().orElse(room));
+        InferenceParameters params = parameters(request, prompt, maxTokens);
+        acquireTurn();
+        try {
+            checkOpen();
+            return new LocalChatStream(llama.generate(params).iterator(), name, promptTokens, maxTokens, turn::release);
+        } catch (RuntimeException | Error e) {
+            turn.release();
+            throw e;
+        }
+    }
+
+    /** The prompt text: the messages through the chat template, with the assistant's turn opened. */
+    String render(List<dev.llamakit.chat.Message> messages, List<ToolDefinition> tools) {
+        if (chatTemplate == null) {
+            throw new LocalModelException(Reason.NO_CHAT_TEMPLATE, "the model file has no chat template "
+                    + "(tokenizer.chat_template) and none is configured: set one with LocalChatModel.builder(...).chatTemplate(...)");
+        }
+        String input = PromptRenderer.templateInput(messages, tools);
+        return withModel(() -> llama.applyTemplate(input));
+    }
+
+    /** Tokens of a rendered prompt as llama.cpp counts it (its begin-of-text token included). */
+    int promptTokens(String prompt) {
+        return withModel(() -> llama.encode(prompt).length);
+    }
+
+    private InferenceParameters parameters(ChatRequest request, String prompt, int maxTokens) {
+        InferenceParameters p = new InferenceParameters(prompt).setNPredict(maxTokens);
+        request.temperature().ifPresent(t -> p.setTemperature((float) t));
+        request.topP().ifPresent(t -> p.setTopP((float) t));
+        request.topK().ifPresent(p::setTopK);
+        request.repetitionPenalty().ifPresent(r -> p.setRepeatPenalty((float) r));
+        Object seed = request.extraBody().get("seed");
+        if (seed instanceof Number n) {
+            p.setSeed(n.intValue());
+        }
+        if (Boolean.TRUE.equals(request.extraBody().get("ignore_eos"))) {
+            p.setIgnoreEos(true);
+        }
+        List<String> stops = stopSequences(request.extraBody().get("stop"));
+        if (!stops.isEmpty()) {
+            p.setStopStrings(stops.toArray(String[]::new));
+        }
+        request.responseFormat().filter(f -> "json_schema".equals(f.type())).flatMap(ResponseFormat::schema)
+                .ifPresent(schema -> p.setGrammar(grammar(schema)));
+        return p;
+    }
+
+    private static String grammar(String schema) {
+        try {
+            return LlamaModel.jsonSchemaToGrammar(schema);
+        } catch (RuntimeException e) {
+            throw new LocalModelException(Reason.UNSUPPORTED, "llama.cpp cannot turn this JSON schema into a grammar: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> stopSequences(Object value) {
+        List<String> stops = new ArrayList<>();
+        if (value instanceof String s) {
+            stops.add(s);
+        } else if (value instanceof Collection<?> c) {
+            for (Object o : c) {
+                stops.add(String.valueOf(o));
+            }
+        } else if (value != null) {
+            throw new IllegalArgumentException("extraBody 'stop' must be a string or a list of strings, got " + value);
+        }
+        return stops;
+    }
+
+    private void acquireTurn() {
+        try {
+            turn.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalModelException(Reason.CLOSED, "interrupted while waiting for the model", e);
+        }
+    }
+
+    private <T> T withModel(java.util.function.Supplier<T> action) {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            return action.get();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new LocalModelException(Reason.CLOSED, "the local model " + name + " is closed");
+        }
+    }
+
+    /**
+     * Frees the model's native memory. Waits for the request in progress (close its stream to cancel it); later
+     * requests fail with {@link Reason#CLOSED}. Idempotent.
+     */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+        turn.acquireUninterruptibly();
+        try {
+            llama.close();
+        } finally {
+            NativeThreadGuard.closed(llama);
+            turn.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalChatModel[" + name + ", contextSize=" + contextSize + "]";
+    }
+
+    /** Configures and loads a {@link LocalChatModel}. */
+    public static final class Builder {
+        private final Path modelFile;
+        private int threads;
+        private int contextSize;
+        private int gpuLayers;
+        private String chatTemplate;
+        private String name;
+
+        private Builder(Path modelFile) {
+            this.modelFile = Objects.requireNonNull(modelFile, "modelFile");
+        }
+
+        /** CPU threads for generation; default: llama.cpp's choice (the cores it finds). */
+        public Builder threads(int threads) {
+            this.threads = positive(threads, "threads");
+            return this;
+        }
+
+        /** The context window in tokens; default: the model's training context, at most 4096. */
+        public Builder contextSize(int contextSize) {
+            this.contextSize = positive(contextSize, "contextSize");
+            return this;
+        }
+
+        /** Layers offloaded to a GPU; default 0 (the bundled natives are CPU-only on Linux and Windows). */
+        public Builder gpuLayers(int gpuLayers) {
+            if (gpuLayers < 0) {
+                throw new IllegalArgumentException("gpuLayers must not be negative, got " + gpuLayers);
+            }
+            this.gpuLayers = gpuLayers;
+            return this;
+        }
+
+        /** A Jinja chat template to use instead of the file's {@code tokenizer.chat_template}. */
+        public Builder chatTemplate(String chatTemplate) {
+            this.chatTemplate = Objects.requireNonNull(chatTemplate, "chatTemplate");
+            return this;
+        }
+
+        /** The name reported in responses; default: {@code general.name} from the file, else the file name. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Loads the model: <b>slow</b> (reads the file's metadata, maps its weights, allocates the context).
+         *
+         * @throws LocalModelException ({@link Reason#MODEL_FILE}) when the file is missing or not a loadable GGUF model
+         */
+        public LocalChatModel load() {
+            return new LocalChatModel(this, GgufMetadata.read(modelFile));
+        }
+
+        private static int positive(int value, String what) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(what + " must be positive, got " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.llamakit.local;
+
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaOutput;
+import dev.llamakit.chat.AssistantMessage;
+import dev.llamakit.chat.StopReason;
+import dev.llamakit.chat.Usage;
+import dev.llamakit.client.ChatResponse;
+import dev.llamakit.client.ChatStream;
+import dev.llamakit.client.ChatStreamEvent;
+import dev.llamakit.client.RateLimits;
+import dev.llamakit.client.error.StreamCancelledException;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The tokens of one local generation as {@link ChatStreamEvent}s. Each native call for the next token holds a
+ * lock; {@link #close()} takes it too, so a close from another thread cancels the generation after at most one
+ * more token.
+ */
+final class LocalChatStream implements ChatStream {
+    private final LlamaIterator tokens;
+    private final String model;
+    private final int promptTokens;
+    private final int maxTokens;
+    private final Runnable release;
+    private final ReentrantLock nativeCall = new ReentrantLock();
+    private final StringBuilder text = new StringBuilder();
+    private final Queue<ChatStreamEvent> pending = new ArrayDeque<>();
+    private final long startNanos = System.nanoTime();
+    private int completionTokens;
+    private boolean started;
+    private boolean iterated;
+    private volatile boolean finished;
+    private volatile boolean cancelled;
+    private StopReason stopReason;
+
+    LocalChatStream(LlamaIterator tokens, String model, int promptTokens, int maxTokens, Runnable release) {
+        this.tokens = tokens;
+        this.model = model;
+        this.promptTokens = promptTokens;
+        this.maxTokens = maxTokens;
+        this.release = release;
+    }
+
+    @Override
+    public Iterator<ChatStreamEvent> iterator() {
+        if (iterated) {
+            throw new IllegalStateException("a ChatStream can be iterated only once");
+        }
+        iterated = true;
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                fill();
+                return !pending.isEmpty();
+            }
+
+            @Override
+            public ChatStreamEvent next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return pending.remove();
+            }
+        };
+    }
+
+    /** Queues the next events (reading one token), or nothing at the end. */
+    private void fill() {
+        if (!pending.isEmpty()) {
+            return;
+        }
+        if (!started) {
+            started = true;
+            pending.add(new ChatStreamEvent.Start(null, model));
+            return;
+        }
+        while (pending.isEmpty() && stopReason == null) {
+            readToken();
+        }
+    }
+
+    private void readToken() {
+        nativeCall.lock();
+        try {
+            if (cancelled) {
+                throw new StreamCancelledException("the local generation was cancelled (stream closed)", partial());
+            }
+            if (finished || !tokens.hasNext()) {
+                end();
+                return;
+            }
+            LlamaOutput out = tokens.next();
+            boolean last = !tokens.hasNext();
+            if (!last) {
+                completionTokens++; // the last output only marks the end
+            }
+            if (!out.text.isEmpty()) {
+                text.append(out.text);
+                pending.add(new ChatStreamEvent.TextDelta(out.text));
+            }
+            if (last) {
+                end();
+            }
+        } catch (RuntimeException e) {
+            if (!(e instanceof StreamCancelledException)) {
+                finish();
+            }
+            throw e;
+        } finally {
+            nativeCall.unlock();
+        }
+    }
+
+    private void end() {
+        if (stopReason != null) {
+            return;
+        }
+        stopReason = completionTokens >= maxTokens ? StopReason.LENGTH : StopReason.STOP;
+        finish();
+        pending.add(new ChatStreamEvent.Complete(stopReason));
+        pending.add(new ChatStreamEvent.Metrics(usage(), metrics()));
+    }
+
+    private void finish() {
+        if (!finished) {
+            finished = true;
+            release.run();
+        }
+    }
+
+    private Usage usage() {
+        return new Usage(promptTokens, completionTokens, (long) promptTokens + completionTokens);
+    }
+
+    private Map<String, Double> metrics() {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        return Map.of("completion_tokens_per_second", seconds > 0 ? completionTokens / seconds : 0.0);
+    }
+
+    private ChatResponse partial() {
+        return response(StopReason.OTHER);
+    }
+
+    private ChatResponse response(StopReason reason) {
+        return ChatResponse.builder().model(model).message(new AssistantMessage(text.toString(), List.of(), reason))
+                .stopReason(reason).usage(usage()).metrics(metrics()).build();
+    }
+
+    @Override
+    public ChatResponse collect() {
+        Iterator<ChatStreamEvent> events = iterated ? null : iterator();
+        if (events != null) {
+            while (events.hasNext()) {
+                events.next();
+            }
+        } else {
+            while (stopReason == null) {
+                readToken();
+            }
+        }
+        return response(stopReason);
+    }
+
+    @Override
+    public Optional<String> requestId() {
+        return Optional.empty();
+    }
+
+    @Override
+    public RateLimits rateLimits() {
+        return RateLimits.NONE;
+    }
+
+    /** Cancels the generation if it is still running and gives the model to the next request. */
+    @Override
+    public void close() {
+        nativeCall.lock();
+        try {
+            if (finished) {
+                return;
+            }
+            cancelled = true;
+            tokens.cancel();
+            finish();
+        } catch (RuntimeException e) {
+            finish();
+        } finally {
+            nativeCall.unlock();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.llamakit.local;
+
+import dev.llamakit.chat.Message;
+import dev.llamakit.tokens.TokenCounter;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Exact token counts from a {@link LocalChatModel}'s own tokenizer: a list of messages is counted as the prompt the
+ * model will see (through its chat template, the assistant's turn opened); a single message as its text plus the
+ * template's per-message overhead. Thread-safe; it does not calibrate.
+ */
+public final class LocalTokenCounter implements TokenCounter {
+    private final LocalChatModel model;
+    private volatile int overhead = -1;
+
+    LocalTokenCounter(LocalChatModel model) {
+        this.model = Objects.requireNonNull(model, "model");
+    }
+
+    @Override
+    public int count(String text) {
+        return text == null || text.isEmpty() ? 0 : model.countTokens(text);
+    }
+
+    @Override
+    public int count(Message message) {
+        return overhead() + count(message.text());
+    }
+
+    @Override
+    public int count(List<? extends Message> messages) {
+        return model.promptTokens(model.render(List.copyOf(messages), List.of()));
+    }
+
+    /** Tokens the template adds around one message: an empty user message rendered, with the reply's opening. */
+    private int overhead() {
+        int o = overhead;
+        if (o < 0) {
+            o = model.promptTokens(model.render(List.of(Message.user("")), List.of()));
+            overhead = o;
+        }
+        return o;
+    }
+}
