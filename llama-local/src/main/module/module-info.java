@@ -6,6 +6,7 @@
 module dev.llamakit.local {
     requires transitive dev.llamakit.core;
     requires llama;
+    requires org.slf4j;
 
     exports dev.llamakit.local;
 

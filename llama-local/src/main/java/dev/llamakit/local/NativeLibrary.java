@@ -13,11 +13,11 @@ import java.nio.file.Path;
  * Loads java-llama.cpp's native library once, quietly: into a directory of this process's own (not a file in
  * {@code /tmp} shared by every JVM, which java-llama.cpp would overwrite while another process maps it), without its
  * "Extracted ..." line on stdout (which would break {@code --json} output), and with llama.cpp's log lines sent to
- * {@link System.Logger} {@code dev.llamakit.local.llama.cpp} instead of the console.
+ * the slf4j logger {@code dev.llamakit.local.llama.cpp} instead of the console.
  */
 final class NativeLibrary {
     private static final String TMPDIR = "de.kherud.llama.tmpdir";
-    private static final System.Logger LOG = System.getLogger("dev.llamakit.local.llama.cpp");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.llamakit.local.llama.cpp");
     private static boolean loaded;
 
     private NativeLibrary() {
@@ -32,7 +32,7 @@ final class NativeLibrary {
             try {
                 Files.createDirectories(Path.of(configured)); // the loader extracts into it but never creates it
             } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "cannot create " + TMPDIR + " " + configured + ": " + e);
+                LOG.debug("cannot create {} {}: {}", TMPDIR, configured, e.toString());
             }
         } else {
             try {
@@ -43,7 +43,7 @@ final class NativeLibrary {
                 }
                 System.setProperty(TMPDIR, dir.toString());
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "no private directory for the native library: " + e);
+                LOG.debug("no private directory for the native library: {}", e.toString());
             }
         }
         // the loader prints on System.out/err while it extracts: hide those lines (this happens once per JVM)
@@ -53,8 +53,13 @@ final class NativeLibrary {
         System.setOut(quiet);
         System.setErr(quiet);
         try {
-            LlamaModel.setLogger(LogFormat.TEXT, (level, line) ->
-                    LOG.log(level == LogLevel.ERROR ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, line.strip()));
+            LlamaModel.setLogger(LogFormat.TEXT, (level, line) -> {
+                if (level == LogLevel.ERROR) {
+                    LOG.warn(line.strip());
+                } else {
+                    LOG.debug(line.strip());
+                }
+            });
         } finally {
             System.setOut(out);
             System.setErr(err);
