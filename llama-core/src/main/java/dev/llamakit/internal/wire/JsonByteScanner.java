@@ -120,6 +120,33 @@ final class JsonByteScanner {
         return c == '}' ? -(p + 1) - 2 : NO;
     }
 
+    /** Reads one member's value: the value's end, or {@link #NO} when Jackson must read the event. */
+    @FunctionalInterface
+    interface MemberReader {
+        int read(int nameStart, int nameEnd, int valueStart);
+    }
+
+    /**
+     * Reads the object whose brace is at {@code p} member by member, each value with {@code reader}: the position
+     * after the object, or {@link #NO}. Hold {@code reader} in a field: a method reference made per call allocates.
+     */
+    int object(int p, MemberReader reader) {
+        int m = firstMember(p);
+        while (m >= 0) {
+            int nameEnd = nameEnd(m);
+            int v = nameEnd == NO ? NO : colon(nameEnd);
+            if (v == NO) {
+                return NO;
+            }
+            int valueEnd = reader.read(m, nameEnd, v);
+            if (valueEnd == NO) {
+                return NO;
+            }
+            m = nextMember(valueEnd);
+        }
+        return isObjectEnd(m) ? objectEnd(m) : NO;
+    }
+
     /** Whether {@link #nextMember} or {@link #firstMember} reported the end of the object. */
     static boolean isObjectEnd(int result) {
         return result <= -2;

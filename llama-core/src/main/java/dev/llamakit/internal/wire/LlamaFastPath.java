@@ -21,6 +21,9 @@ final class LlamaFastPath {
 
     private final JsonByteScanner scanner = new JsonByteScanner();
     private final TextTemplate template = new TextTemplate();
+    private final JsonByteScanner.MemberReader objectMembers = this::objectMember;
+    private final JsonByteScanner.MemberReader eventMembers = this::eventMember;
+    private final JsonByteScanner.MemberReader deltaMembers = this::deltaMember;
 
     /** The text of the event read last by {@link #scan}, or {@code null}. */
     String text;
@@ -62,83 +65,62 @@ final class LlamaFastPath {
     }
 
     private int object(int p) {
-        int m = scanner.firstMember(p);
-        while (m >= 0) {
-            int nameEnd = scanner.nameEnd(m);
-            int v = nameEnd == JsonByteScanner.NO ? JsonByteScanner.NO : scanner.colon(nameEnd);
-            if (v == JsonByteScanner.NO) {
-                return JsonByteScanner.NO;
-            }
-            int valueEnd;
-            if (scanner.nameIs(m, nameEnd, EVENT) && scanner.at(v) == '{') {
-                valueEnd = event(v);
-            } else if (scanner.nameIs(m, nameEnd, ERROR)) {
-                valueEnd = scanner.nullEnd(v); // an error is Jackson's
-            } else {
-                valueEnd = scanner.scalarEnd(v); // id, ...
-            }
-            if (valueEnd == JsonByteScanner.NO) {
-                return JsonByteScanner.NO;
-            }
-            m = scanner.nextMember(valueEnd);
+        return scanner.object(p, objectMembers);
+    }
+
+    private int objectMember(int m, int nameEnd, int v) {
+        int valueEnd;
+        if (scanner.nameIs(m, nameEnd, EVENT) && scanner.at(v) == '{') {
+            valueEnd = event(v);
+        } else if (scanner.nameIs(m, nameEnd, ERROR)) {
+            valueEnd = scanner.nullEnd(v); // an error is Jackson's
+        } else {
+            valueEnd = scanner.scalarEnd(v); // id, ...
         }
-        return JsonByteScanner.isObjectEnd(m) ? JsonByteScanner.objectEnd(m) : JsonByteScanner.NO;
+        return valueEnd; // NO ends the object: Jackson's
     }
 
     private int event(int p) {
-        int m = scanner.firstMember(p);
-        while (m >= 0) {
-            int nameEnd = scanner.nameEnd(m);
-            int v = nameEnd == JsonByteScanner.NO ? JsonByteScanner.NO : scanner.colon(nameEnd);
-            if (v == JsonByteScanner.NO) {
-                return JsonByteScanner.NO;
-            }
-            int valueEnd;
-            if (scanner.nameIs(m, nameEnd, DELTA) && scanner.at(v) == '{') {
-                valueEnd = delta(v);
-            } else {
-                valueEnd = scanner.scalarEnd(v); // a metrics array is Jackson's
-                if (valueEnd == JsonByteScanner.NO) {
-                    return JsonByteScanner.NO;
-                }
-                boolean string = scanner.at(v) == '"';
-                if (scanner.nameIs(m, nameEnd, EVENT_TYPE)) {
-                    complete = string && scanner.stringIs(v, valueEnd, "complete");
-                } else if (scanner.nameIs(m, nameEnd, STOP_REASON) && string) {
-                    stopReason = StopReason.fromWire(scanner.string(v, valueEnd));
-                }
-            }
-            if (valueEnd == JsonByteScanner.NO) {
-                return JsonByteScanner.NO;
-            }
-            m = scanner.nextMember(valueEnd);
-        }
-        return JsonByteScanner.isObjectEnd(m) ? JsonByteScanner.objectEnd(m) : JsonByteScanner.NO;
+        return scanner.object(p, eventMembers);
     }
 
-    private int delta(int p) {
-        int m = scanner.firstMember(p);
-        while (m >= 0) {
-            int nameEnd = scanner.nameEnd(m);
-            int v = nameEnd == JsonByteScanner.NO ? JsonByteScanner.NO : scanner.colon(nameEnd);
-            if (v == JsonByteScanner.NO) {
-                return JsonByteScanner.NO;
-            }
-            int valueEnd = scanner.scalarEnd(v); // a function object belongs to a tool call: Jackson's
+    private int eventMember(int m, int nameEnd, int v) {
+        int valueEnd;
+        if (scanner.nameIs(m, nameEnd, DELTA) && scanner.at(v) == '{') {
+            valueEnd = delta(v);
+        } else {
+            valueEnd = scanner.scalarEnd(v); // a metrics array is Jackson's
             if (valueEnd == JsonByteScanner.NO) {
                 return JsonByteScanner.NO;
             }
             boolean string = scanner.at(v) == '"';
-            if (scanner.nameIs(m, nameEnd, TYPE)) {
-                toolCall = string && scanner.stringIs(v, valueEnd, "tool_call");
-            } else if (scanner.nameIs(m, nameEnd, TEXT)) {
-                // as Jackson's decoder: every text member sets the text, a non-string one to null
-                texts++;
-                textStart = string ? v : -1;
-                textEnd = valueEnd;
+            if (scanner.nameIs(m, nameEnd, EVENT_TYPE)) {
+                complete = string && scanner.stringIs(v, valueEnd, "complete");
+            } else if (scanner.nameIs(m, nameEnd, STOP_REASON) && string) {
+                stopReason = StopReason.fromWire(scanner.string(v, valueEnd));
             }
-            m = scanner.nextMember(valueEnd);
         }
-        return JsonByteScanner.isObjectEnd(m) ? JsonByteScanner.objectEnd(m) : JsonByteScanner.NO;
+        return valueEnd; // NO ends the object: Jackson's
+    }
+
+    private int delta(int p) {
+        return scanner.object(p, deltaMembers);
+    }
+
+    private int deltaMember(int m, int nameEnd, int v) {
+        int valueEnd = scanner.scalarEnd(v); // a function object belongs to a tool call: Jackson's
+        if (valueEnd == JsonByteScanner.NO) {
+            return JsonByteScanner.NO;
+        }
+        boolean string = scanner.at(v) == '"';
+        if (scanner.nameIs(m, nameEnd, TYPE)) {
+            toolCall = string && scanner.stringIs(v, valueEnd, "tool_call");
+        } else if (scanner.nameIs(m, nameEnd, TEXT)) {
+            // as Jackson's decoder: every text member sets the text, a non-string one to null
+            texts++;
+            textStart = string ? v : -1;
+            textEnd = valueEnd;
+        }
+        return valueEnd;
     }
 }

@@ -25,6 +25,9 @@ final class OpenAiFastPath {
 
     private final JsonByteScanner scanner = new JsonByteScanner();
     private final TextTemplate template = new TextTemplate();
+    private final JsonByteScanner.MemberReader chunkMembers = this::chunkMember;
+    private final JsonByteScanner.MemberReader choiceMembers = this::choiceMember;
+    private final JsonByteScanner.MemberReader deltaMembers = this::deltaMember;
 
     /** The text of the chunk read last by {@link #scan}, or {@code null}. */
     String text;
@@ -62,27 +65,19 @@ final class OpenAiFastPath {
     }
 
     private int chunk(int p) {
-        int m = scanner.firstMember(p);
-        while (m >= 0) {
-            int nameEnd = scanner.nameEnd(m);
-            int v = nameEnd == JsonByteScanner.NO ? JsonByteScanner.NO : scanner.colon(nameEnd);
-            if (v == JsonByteScanner.NO) {
-                return JsonByteScanner.NO;
-            }
-            int valueEnd;
-            if (scanner.nameIs(m, nameEnd, CHOICES)) {
-                valueEnd = choices(v);
-            } else if (scanner.nameIs(m, nameEnd, ERROR) || scanner.nameIs(m, nameEnd, USAGE)) {
-                valueEnd = scanner.nullEnd(v); // an error or a usage object is Jackson's
-            } else {
-                valueEnd = scanner.scalarEnd(v); // id, model, object, created, system_fingerprint, ...
-            }
-            if (valueEnd == JsonByteScanner.NO) {
-                return JsonByteScanner.NO;
-            }
-            m = scanner.nextMember(valueEnd);
+        return scanner.object(p, chunkMembers);
+    }
+
+    private int chunkMember(int m, int nameEnd, int v) {
+        int valueEnd;
+        if (scanner.nameIs(m, nameEnd, CHOICES)) {
+            valueEnd = choices(v);
+        } else if (scanner.nameIs(m, nameEnd, ERROR) || scanner.nameIs(m, nameEnd, USAGE)) {
+            valueEnd = scanner.nullEnd(v); // an error or a usage object is Jackson's
+        } else {
+            valueEnd = scanner.scalarEnd(v); // id, model, object, created, system_fingerprint, ...
         }
-        return JsonByteScanner.isObjectEnd(m) ? JsonByteScanner.objectEnd(m) : JsonByteScanner.NO;
+        return valueEnd; // NO ends the object: Jackson's
     }
 
     /** {@code []} or {@code [ {one choice} ]}. */
@@ -103,55 +98,40 @@ final class OpenAiFastPath {
     }
 
     private int choice(int p) {
-        int m = scanner.firstMember(p);
-        while (m >= 0) {
-            int nameEnd = scanner.nameEnd(m);
-            int v = nameEnd == JsonByteScanner.NO ? JsonByteScanner.NO : scanner.colon(nameEnd);
-            if (v == JsonByteScanner.NO) {
-                return JsonByteScanner.NO;
-            }
-            int valueEnd;
-            if (scanner.nameIs(m, nameEnd, DELTA) && scanner.at(v) == '{') {
-                valueEnd = delta(v);
-            } else if (scanner.nameIs(m, nameEnd, FINISH_REASON)) {
-                valueEnd = scanner.scalarEnd(v);
-                // as Jackson's decoder: every finish_reason member sets it, a non-string one to null
-                finish = valueEnd != JsonByteScanner.NO && scanner.at(v) == '"'
-                        ? StopReason.fromWire(scanner.string(v, valueEnd)) : null;
-            } else {
-                valueEnd = scanner.scalarEnd(v); // index, logprobs: null, stop_reason, ...
-            }
-            if (valueEnd == JsonByteScanner.NO) {
-                return JsonByteScanner.NO;
-            }
-            m = scanner.nextMember(valueEnd);
+        return scanner.object(p, choiceMembers);
+    }
+
+    private int choiceMember(int m, int nameEnd, int v) {
+        int valueEnd;
+        if (scanner.nameIs(m, nameEnd, DELTA) && scanner.at(v) == '{') {
+            valueEnd = delta(v);
+        } else if (scanner.nameIs(m, nameEnd, FINISH_REASON)) {
+            valueEnd = scanner.scalarEnd(v);
+            // as Jackson's decoder: every finish_reason member sets it, a non-string one to null
+            finish = valueEnd != JsonByteScanner.NO && scanner.at(v) == '"'
+                    ? StopReason.fromWire(scanner.string(v, valueEnd)) : null;
+        } else {
+            valueEnd = scanner.scalarEnd(v); // index, logprobs: null, stop_reason, ...
         }
-        return JsonByteScanner.isObjectEnd(m) ? JsonByteScanner.objectEnd(m) : JsonByteScanner.NO;
+        return valueEnd; // NO ends the object: Jackson's
     }
 
     private int delta(int p) {
-        int m = scanner.firstMember(p);
-        while (m >= 0) {
-            int nameEnd = scanner.nameEnd(m);
-            int v = nameEnd == JsonByteScanner.NO ? JsonByteScanner.NO : scanner.colon(nameEnd);
-            if (v == JsonByteScanner.NO) {
-                return JsonByteScanner.NO;
-            }
-            int valueEnd = scanner.scalarEnd(v); // role, refusal, reasoning_content, tool_calls: null, ...
-            if (valueEnd == JsonByteScanner.NO) {
-                return JsonByteScanner.NO; // nested values, among them tool calls, are Jackson's
-            }
-            if (scanner.nameIs(m, nameEnd, CONTENT) && scanner.at(v) == '"') {
-                contents++;
-                contentStart = v;
-                contentEnd = valueEnd;
-            }
-            m = scanner.nextMember(valueEnd);
+        int end = scanner.object(p, deltaMembers);
+        return end != JsonByteScanner.NO && contents > 1 ? JsonByteScanner.NO : end;
+    }
+
+    private int deltaMember(int m, int nameEnd, int v) {
+        int valueEnd = scanner.scalarEnd(v); // role, refusal, reasoning_content, tool_calls: null, ...
+        if (valueEnd == JsonByteScanner.NO) {
+            return JsonByteScanner.NO; // nested values, among them tool calls, are Jackson's
         }
-        if (contents > 1) {
-            return JsonByteScanner.NO; // several text deltas in one chunk: rare, Jackson's
+        if (scanner.nameIs(m, nameEnd, CONTENT) && scanner.at(v) == '"') {
+            contents++;
+            contentStart = v;
+            contentEnd = valueEnd;
         }
-        return JsonByteScanner.isObjectEnd(m) ? JsonByteScanner.objectEnd(m) : JsonByteScanner.NO;
+        return valueEnd;
     }
 
     static byte[] ascii(String s) {

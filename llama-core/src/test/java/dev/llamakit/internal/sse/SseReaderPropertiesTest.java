@@ -1,5 +1,6 @@
 package dev.llamakit.internal.sse;
 
+import dev.llamakit.internal.ChunkedInput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -229,26 +230,7 @@ class SseReaderPropertiesTest {
 
     /** Returns between 1 and {@code max} bytes per read, chosen at random. */
     private static InputStream randomReads(byte[] bytes, long seed, int max) {
-        Random random = new Random(seed);
-        return new InputStream() {
-            int pos;
-
-            @Override
-            public int read() {
-                return pos < bytes.length ? bytes[pos++] & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (pos >= bytes.length) {
-                    return -1;
-                }
-                int n = Math.min(Math.min(len, 1 + random.nextInt(max)), bytes.length - pos);
-                System.arraycopy(bytes, pos, b, off, n);
-                pos += n;
-                return n;
-            }
-        };
+        return ChunkedInput.randomReads(bytes, seed, max);
     }
 
     // ---- properties -------------------------------------------------------------------------------------------

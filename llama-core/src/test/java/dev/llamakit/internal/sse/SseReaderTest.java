@@ -1,5 +1,6 @@
 package dev.llamakit.internal.sse;
 
+import dev.llamakit.internal.ChunkedInput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,25 +30,7 @@ class SseReaderTest {
 
     /** Returns at most {@code step} bytes per read, so events straddle every possible boundary. */
     private static InputStream trickle(byte[] bytes, int step) {
-        return new InputStream() {
-            int pos;
-
-            @Override
-            public int read() {
-                return pos < bytes.length ? bytes[pos++] & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (pos >= bytes.length) {
-                    return -1;
-                }
-                int n = Math.min(Math.min(len, step), bytes.length - pos);
-                System.arraycopy(bytes, pos, b, off, n);
-                pos += n;
-                return n;
-            }
-        };
+        return ChunkedInput.fixedReads(bytes, step);
     }
 
     @Test

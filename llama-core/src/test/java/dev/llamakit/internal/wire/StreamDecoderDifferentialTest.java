@@ -1,5 +1,6 @@
 package dev.llamakit.internal.wire;
 
+import dev.llamakit.internal.ChunkedInput;
 import static dev.llamakit.internal.wire.StreamDecoderPropertiesTest.cycle;
 import static dev.llamakit.internal.wire.StreamDecoderPropertiesTest.junk;
 import static dev.llamakit.internal.wire.StreamDecoderPropertiesTest.quote;
@@ -267,26 +268,7 @@ class StreamDecoderDifferentialTest {
 
     /** Returns between 1 and {@code max} bytes per read. */
     static InputStream smallReads(byte[] bytes, long seed, int max) {
-        Random random = new Random(seed);
-        return new InputStream() {
-            int pos;
-
-            @Override
-            public int read() {
-                return pos < bytes.length ? bytes[pos++] & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (pos >= bytes.length) {
-                    return -1;
-                }
-                int n = Math.min(Math.min(len, 1 + random.nextInt(max)), bytes.length - pos);
-                System.arraycopy(bytes, pos, b, off, n);
-                pos += n;
-                return n;
-            }
-        };
+        return ChunkedInput.randomReads(bytes, seed, max);
     }
 
     /** What a decoder made of a stream: its events, and the exception that ended it (class and message). */
