@@ -3,6 +3,7 @@ package dev.llamakit.tools;
 import dev.llamakit.chat.AssistantMessage;
 import dev.llamakit.chat.Message;
 import dev.llamakit.chat.ToolCall;
+import dev.llamakit.chat.ToolChoice;
 import dev.llamakit.chat.ToolDefinition;
 import dev.llamakit.chat.ToolMessage;
 import dev.llamakit.client.ChatModel;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * per call, in the calls' order, answering the call's id. A tool call without an id (some local servers omit
  * it) gets {@code call_<n>_<i>} in the echoed message and in its tool message. Failures of a tool are reported to
  * the model, not thrown: see {@link ToolHandler}. Only the model's own errors ({@code LlamaException}s) and the
- * loop's bound ({@link ToolLoopException}) end a run early.
+ * loop's bound ({@link ToolLoopException}) end a run early. A forced tool choice ({@code required} or a named
+ * function) applies to the first model call only; later calls let the model decide ({@code auto}), so that it can
+ * answer with the tools' results.
  */
 public final class ToolRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ToolRunner.class);
@@ -107,8 +110,23 @@ public final class ToolRunner {
                 invocations.add(invocation);
                 messages.add(new ToolMessage(invocation.callId(), invocation.result()));
             }
-            next = base.toBuilder().messages(messages).build();
+            next = afterToolResults(base).messages(messages).build();
         }
+    }
+
+    /**
+     * The request for the round after tool results. A forced tool choice ({@code required} or a named function) would
+     * make the model call a tool again in every round until {@link #maxIterations()}: it applies to the first round
+     * only, and later rounds let the model decide ({@code auto}).
+     */
+    private static ChatRequest.Builder afterToolResults(ChatRequest base) {
+        ChatRequest.Builder builder = base.toBuilder();
+        base.toolChoice().filter(ToolRunner::forcesACall).ifPresent(c -> builder.toolChoice(ToolChoice.AUTO));
+        return builder;
+    }
+
+    private static boolean forcesACall(ToolChoice choice) {
+        return choice.equals(ToolChoice.REQUIRED) || choice.functionName().isPresent();
     }
 
     private ChatRequest withTools(ChatRequest request) {

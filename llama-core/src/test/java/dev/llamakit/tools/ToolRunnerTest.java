@@ -12,6 +12,7 @@ import dev.llamakit.chat.AssistantMessage;
 import dev.llamakit.chat.Message;
 import dev.llamakit.chat.StopReason;
 import dev.llamakit.chat.ToolCall;
+import dev.llamakit.chat.ToolChoice;
 import dev.llamakit.chat.ToolDefinition;
 import dev.llamakit.chat.ToolMessage;
 import dev.llamakit.client.ChatModel;
@@ -178,6 +179,22 @@ class ToolRunnerTest {
             assertThat(sent.maxCompletionTokens()).hasValue(99);
             assertThat(sent.extraBody()).containsEntry("min_p", 0.05);
             assertThat(sent.tools()).extracting(ToolDefinition::name).containsExactly("t");
+        }
+    }
+
+    @Test
+    void aForcedToolChoiceAppliesToTheFirstRoundOnly() {
+        for (ToolChoice forced : List.of(ToolChoice.REQUIRED, ToolChoice.function("t"))) {
+            ScriptedModel model = new ScriptedModel().calls(new ToolCall("1", "t", "{}")).reply(AssistantMessage.of("ok"));
+            ToolRunResult result = ToolRunner.builder(model).tool(echo("t")).build()
+                    .run(request().toBuilder().toolChoice(forced).build());
+            assertThat(result.text()).isEqualTo("ok");
+            assertThat(model.requests).extracting(r -> r.toolChoice().orElseThrow()).containsExactly(forced, ToolChoice.AUTO);
+        }
+        for (ToolChoice free : List.of(ToolChoice.AUTO, ToolChoice.NONE)) {
+            ScriptedModel model = new ScriptedModel().calls(new ToolCall("1", "t", "{}")).reply(AssistantMessage.of("ok"));
+            ToolRunner.builder(model).tool(echo("t")).build().run(request().toBuilder().toolChoice(free).build());
+            assertThat(model.requests).extracting(r -> r.toolChoice().orElseThrow()).containsExactly(free, free);
         }
     }
 

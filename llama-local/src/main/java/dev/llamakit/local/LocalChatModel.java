@@ -1,12 +1,14 @@
 package dev.llamakit.local;
 
 import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
 import dev.llamakit.chat.AssistantMessage;
 import dev.llamakit.chat.ResponseFormat;
 import dev.llamakit.chat.StopReason;
 import dev.llamakit.chat.ToolCall;
+import dev.llamakit.chat.ToolChoice;
 import dev.llamakit.chat.ToolDefinition;
 import dev.llamakit.client.ChatModel;
 import dev.llamakit.client.ChatRequest;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -110,22 +113,33 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
     /**
      * Answers the request. With tools, a reply that is only tool calls in the Llama 3.1+ format
      * ({@code {"name": ..., "parameters": {...}}}) comes back as tool calls with {@link StopReason#TOOL_CALLS}.
+     * {@link ToolChoice#REQUIRED} and {@link ToolChoice#function(String)} force one call through a grammar (the
+     * reply can only be a call of an offered tool with arguments of its schema); {@link ToolChoice#NONE} leaves the
+     * tools out of the prompt.
      */
     @Override
     public ChatResponse chat(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        List<ToolDefinition> tools = offeredTools(request);
         ChatResponse reply;
-        try (ChatStream stream = generate(request)) {
+        try (ChatStream stream = generate(request, tools)) {
             reply = stream.collect();
         }
-        if (request.tools().isEmpty()) {
+        if (tools.isEmpty()) {
             return reply;
         }
-        List<ToolCall> calls = ToolCallParser.parse(reply.text(), request.tools());
+        List<ToolCall> calls = ToolCallParser.parse(reply.text(), tools);
         if (calls.isEmpty()) {
-            return reply;
+            return ToolCallParser.genericResponse(reply.text())
+                    .map(text -> replaced(reply, new AssistantMessage(text, List.of(), reply.stopReason()), reply.stopReason()))
+                    .orElse(reply);
         }
-        return ChatResponse.builder().model(name).message(new AssistantMessage("", calls, StopReason.TOOL_CALLS))
-                .stopReason(StopReason.TOOL_CALLS).usage(reply.usage().orElse(null)).metrics(reply.metrics()).build();
+        return replaced(reply, new AssistantMessage("", calls, StopReason.TOOL_CALLS), StopReason.TOOL_CALLS);
+    }
+
+    private ChatResponse replaced(ChatResponse reply, AssistantMessage message, StopReason stopReason) {
+        return ChatResponse.builder().model(name).message(message).stopReason(stopReason)
+                .usage(reply.usage().orElse(null)).metrics(reply.metrics()).build();
     }
 
     /**
@@ -139,32 +153,57 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
     @Override
     public ChatStream stream(ChatRequest request) {
         Objects.requireNonNull(request, "request");
+        List<ToolDefinition> tools = offeredTools(request);
         // a reply is known to be tool calls only once complete: with tools, the complete reply is replayed
-        return request.tools().isEmpty() ? generate(request) : ChatStream.of(chat(request));
+        return tools.isEmpty() ? generate(request, tools) : ChatStream.of(chat(request));
     }
 
-    private ChatStream generate(ChatRequest request) {
-        Objects.requireNonNull(request, "request");
-        if (!request.tools().isEmpty() && (chatTemplate == null || !chatTemplate.contains("tools"))) {
+    /** The request's tools, unless its tool choice is {@code none}. */
+    private static List<ToolDefinition> offeredTools(ChatRequest request) {
+        return request.toolChoice().filter(ToolChoice.NONE::equals).isPresent() ? List.of() : request.tools();
+    }
+
+    private ChatStream generate(ChatRequest request, List<ToolDefinition> tools) {
+        if (!tools.isEmpty() && (chatTemplate == null || !chatTemplate.contains("tools"))) {
             throw new LocalModelException(Reason.UNSUPPORTED, "tool calling is not supported by this model: its chat "
                     + "template does not take tools (use a tool-aware model such as Llama 3.1+ Instruct)");
         }
-        String prompt = render(request.messages(), request.tools());
-        int promptTokens = promptTokens(prompt);
-        if (promptTokens >= contextSize) {
-            throw new LocalModelException(Reason.CONTEXT_OVERFLOW, "the prompt takes " + promptTokens
-                    + " tokens but the context holds " + contextSize + " (raise the context size or shorten the messages)");
+        Optional<String> forcedCall = request.toolChoice()
+                .flatMap(choice -> ToolCallSchema.forced(choice, tools));
+        Optional<String> replySchema = request.responseFormat().filter(f -> "json_schema".equals(f.type()))
+                .flatMap(ResponseFormat::schema);
+        if (forcedCall.isPresent() && replySchema.isPresent()) {
+            throw new IllegalArgumentException("a forced tool call and a JSON-schema response format cannot be combined: "
+                    + "the reply is either the call or the JSON");
         }
-        int room = contextSize - promptTokens;
+        String prompt = render(request.messages(), tools);
+        int promptTokens = promptTokens(prompt);
+        // one cell of the context stays free: llama.cpp fails the next request after a reply that fills it exactly
+        int room = contextSize - 1 - promptTokens;
+        if (room < 1) {
+            throw new LocalModelException(Reason.CONTEXT_OVERFLOW, "the prompt takes " + promptTokens
+                    + " tokens and leaves no room for a reply: the context holds " + contextSize
+                    + " (raise the context size or shorten the messages)");
+        }
         int maxTokens = Math.min(room, request.maxCompletionTokens().orElse(room));
         InferenceParameters params = parameters(request, prompt, maxTokens);
+        forcedCall.or(() -> replySchema).ifPresent(schema -> params.setGrammar(JsonGrammar.of(schema)));
         acquireTurn();
         try {
             checkOpen();
-            return new LocalChatStream(llama.generate(params).iterator(), name, promptTokens, maxTokens, turn::release);
+            return new LocalChatStream(start(params), name, promptTokens, maxTokens, text -> llama.encode(text).length,
+                    turn::release);
         } catch (RuntimeException | Error e) {
             turn.release();
             throw e;
+        }
+    }
+
+    private LlamaIterator start(InferenceParameters params) {
+        try {
+            return llama.generate(params).iterator();
+        } catch (RuntimeException e) { // java-llama.cpp's LlamaException is not public
+            throw new LocalModelException(Reason.GENERATION, "llama.cpp cannot start the generation: " + e.getMessage(), e);
         }
     }
 
@@ -200,18 +239,7 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         if (!stops.isEmpty()) {
             p.setStopStrings(stops.toArray(String[]::new));
         }
-        request.responseFormat().filter(f -> "json_schema".equals(f.type())).flatMap(ResponseFormat::schema)
-                .ifPresent(schema -> p.setGrammar(grammar(schema)));
         return p;
-    }
-
-    private static String grammar(String schema) {
-        try {
-            return LlamaModel.jsonSchemaToGrammar(schema);
-        } catch (RuntimeException e) {
-            throw new LocalModelException(Reason.UNSUPPORTED, "llama.cpp cannot turn this JSON schema into a grammar: "
-                    + e.getMessage(), e);
-        }
     }
 
     private static List<String> stopSequences(Object value) {

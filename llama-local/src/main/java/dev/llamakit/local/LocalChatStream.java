@@ -10,6 +10,7 @@ import dev.llamakit.client.ChatStream;
 import dev.llamakit.client.ChatStreamEvent;
 import dev.llamakit.client.RateLimits;
 import dev.llamakit.client.error.StreamCancelledException;
+import dev.llamakit.local.LocalModelException.Reason;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToIntFunction;
 
 /**
  * The tokens of one local generation as {@link ChatStreamEvent}s. Each native call for the next token holds a
@@ -29,23 +31,31 @@ final class LocalChatStream implements ChatStream {
     private final String model;
     private final int promptTokens;
     private final int maxTokens;
+    private final ToIntFunction<String> tokenizer;
     private final Runnable release;
     private final ReentrantLock nativeCall = new ReentrantLock();
     private final StringBuilder text = new StringBuilder();
     private final Queue<ChatStreamEvent> pending = new ArrayDeque<>();
     private final long startNanos = System.nanoTime();
     private int completionTokens;
+    private int newlineTokens = -1;
     private boolean started;
     private boolean iterated;
     private volatile boolean finished;
     private volatile boolean cancelled;
     private StopReason stopReason;
 
-    LocalChatStream(LlamaIterator tokens, String model, int promptTokens, int maxTokens, Runnable release) {
+    /**
+     * @param tokenizer counts the tokens of a text with the model's tokenizer
+     * @param release gives the model to the next request (run once, when the generation ends or is cancelled)
+     */
+    LocalChatStream(LlamaIterator tokens, String model, int promptTokens, int maxTokens, ToIntFunction<String> tokenizer,
+                    Runnable release) {
         this.tokens = tokens;
         this.model = model;
         this.promptTokens = promptTokens;
         this.maxTokens = maxTokens;
+        this.tokenizer = tokenizer;
         this.release = release;
     }
 
@@ -97,10 +107,16 @@ final class LocalChatStream implements ChatStream {
                 end();
                 return;
             }
-            LlamaOutput out = tokens.next();
-            boolean last = !tokens.hasNext();
-            if (!last) {
-                completionTokens++; // the last output only marks the end
+            LlamaOutput out;
+            boolean last;
+            try {
+                out = tokens.next();
+                last = !tokens.hasNext();
+            } catch (RuntimeException e) { // java-llama.cpp's LlamaException is not public
+                throw new LocalModelException(Reason.GENERATION, "llama.cpp failed while generating: " + e.getMessage(), e);
+            }
+            if (!last) { // the last output only marks the end
+                completionTokens = Math.min(maxTokens, completionTokens + tokensOf(out.text));
             }
             if (!out.text.isEmpty()) {
                 text.append(out.text);
@@ -117,6 +133,41 @@ final class LocalChatStream implements ChatStream {
         } finally {
             nativeCall.unlock();
         }
+    }
+
+    /**
+     * The tokens behind one output. llama.cpp holds back the bytes of an unfinished UTF-8 character, so one output
+     * can carry several tokens; it then holds a non-ASCII character, and re-tokenizing it finds them (each U+FFFD, an
+     * invalid byte, was one byte token). An ASCII output is one token.
+     */
+    private int tokensOf(String output) {
+        int replacements = 0;
+        boolean ascii = true;
+        for (int i = 0; i < output.length(); i++) {
+            char c = output.charAt(i);
+            if (c >= 0x80) {
+                ascii = false;
+                if (c == '\uFFFD') {
+                    replacements++;
+                }
+            }
+        }
+        if (ascii) {
+            return 1;
+        }
+        String valid = replacements == 0 ? output : output.replace("\uFFFD", "");
+        return Math.max(1, (valid.isEmpty() ? 0 : tokensAfterNewline(valid)) + replacements);
+    }
+
+    /**
+     * Tokens of {@code text} as it appears inside a reply: after a newline, which no tokenizer merges with a letter,
+     * so that a SentencePiece tokenizer does not count the space it puts before a text's first word.
+     */
+    private int tokensAfterNewline(String text) {
+        if (newlineTokens < 0) {
+            newlineTokens = tokenizer.applyAsInt("\n");
+        }
+        return Math.max(0, tokenizer.applyAsInt("\n" + text) - newlineTokens);
     }
 
     private void end() {

@@ -15,6 +15,8 @@ public class LocalModelException extends LlamaException {
         CONTEXT_OVERFLOW,
         /** The request asks for something this model cannot do (e.g. tools without a tool-aware template). */
         UNSUPPORTED,
+        /** llama.cpp failed while generating (the message is llama.cpp's). */
+        GENERATION,
         /** The model was closed. */
         CLOSED
     }

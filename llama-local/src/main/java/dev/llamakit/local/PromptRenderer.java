@@ -43,11 +43,7 @@ final class PromptRenderer {
                 fn.put("name", t.name());
                 // llama.cpp aborts the process on a tool without description or parameters: always send both
                 fn.put("description", t.description().orElse(""));
-                try {
-                    fn.set("parameters", JSON.readTree(t.parametersSchema().orElse("{\"type\":\"object\",\"properties\":{}}")));
-                } catch (Exception e) {
-                    throw new IllegalArgumentException("tool '" + t.name() + "' has an invalid parameters schema", e);
-                }
+                fn.set("parameters", ToolCallSchema.parameters(t));
             }
         }
         return body.toString();

@@ -6,6 +6,7 @@ import dev.llamakit.chat.ToolCall;
 import dev.llamakit.chat.ToolDefinition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -19,6 +20,24 @@ final class ToolCallParser {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ToolCallParser() {
+    }
+
+    /**
+     * The answer in a reply in llama.cpp's generic format, {@code {"response": "..."}}, which llama.cpp asks for when
+     * the template takes tools but is not one it knows; empty for any other reply.
+     */
+    static Optional<String> genericResponse(String reply) {
+        String text = reply.strip();
+        if (!text.startsWith("{") || !text.contains("\"response\"")) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node != null && node.size() == 1 && node.path("response").isTextual()
+                    ? Optional.of(node.get("response").asText()) : Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
     }
 
     /** The calls in {@code reply} of tools in {@code tools}; empty when the reply is not (only) tool calls. */

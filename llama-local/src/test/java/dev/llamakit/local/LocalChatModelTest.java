@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llamakit.chat.Message;
+import dev.llamakit.chat.ResponseFormat;
 import dev.llamakit.chat.StopReason;
 import dev.llamakit.chat.ToolDefinition;
 import dev.llamakit.client.ChatRequest;
@@ -72,6 +73,20 @@ class LocalChatModelTest {
     }
 
     @Test
+    void usageCountsEveryTokenOfCharactersSpreadOverSeveralTokens() {
+        // the synthetic vocabulary has no piece for these characters: each is written as its 3 UTF-8 byte tokens,
+        // which llama.cpp hands out as one piece of text; with the quotes (byte tokens too) the reply is 11 tokens,
+        // plus the end-of-text token the model ends with (llama.cpp's own usage counts it too)
+        ChatRequest request = request("hello").responseFormat(ResponseFormat.jsonSchema("word", "{\"const\":\"日本語\"}"))
+                .extraBody("seed", 1).build();
+        ChatResponse reply = model.chat(request);
+        assertThat(reply.text().strip()).isEqualTo("\"日本語\"");
+        int whitespace = reply.text().length() - reply.text().strip().length(); // the grammar allows some after the JSON
+        assertThat(reply.usage().orElseThrow().completionTokens()).isEqualTo(11 + whitespace + 1);
+        assertThat(reply.stopReason()).isEqualTo(StopReason.STOP);
+    }
+
+    @Test
     void theSameSeedGivesTheSameReply() {
         ChatRequest request = request("hello").maxCompletionTokens(12).temperature(0.9).topP(0.95).extraBody("seed", 7).build();
         assertThat(model.chat(request).text()).isEqualTo(model.chat(request).text());
@@ -135,7 +150,7 @@ class LocalChatModelTest {
     void aPromptLargerThanTheContextFailsBeforeGeneration() {
         ChatRequest tooLong = request("hello world ".repeat(200)).build();
         assertThatThrownBy(() -> model.chat(tooLong)).isInstanceOf(LocalModelException.class)
-                .hasMessageContaining("context holds 256")
+                .hasMessageContaining("the context holds 256")
                 .satisfies(e -> assertThat(((LocalModelException) e).reason()).isEqualTo(LocalModelException.Reason.CONTEXT_OVERFLOW));
     }
 

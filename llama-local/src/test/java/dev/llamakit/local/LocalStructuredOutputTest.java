@@ -15,8 +15,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LocalStructuredOutputTest {
     enum Level { LOW, MEDIUM, HIGH }
 
-    /** Bounded by the grammar: no free-form strings or arrays, so no seed can run into the token limit. */
-    record Verdict(boolean ok, Level level, int score) {
+    /**
+     * Bounded by the grammar: no free-form strings or arrays, so no seed can run into the token limit. llama.cpp's
+     * grammar writes integers of up to 16 digits, which a {@code long} holds and an {@code int} may not.
+     */
+    record Verdict(boolean ok, Level level, long score) {
     }
 
     @TempDir
