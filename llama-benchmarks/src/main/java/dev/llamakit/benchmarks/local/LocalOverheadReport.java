@@ -9,7 +9,6 @@ import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatStream;
 import dev.llamakit.client.ChatStreamEvent;
 import dev.llamakit.local.LocalChatModel;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,9 +18,11 @@ import java.util.Locale;
 
 /**
  * The overhead of llama-local's {@code ChatModel.stream} over raw java-llama.cpp ({@code LlamaModel.generate}) on one
- * GGUF file, same prompt, seed and token count, rounds alternating; plus load time and resident memory (Linux).
+ * GGUF file: the same prompt and seed, {@code ignore_eos} so that both generate exactly the asked number of tokens,
+ * rounds alternating between the two, for several reply lengths. The raw side gets the prompt already rendered; ours
+ * renders the template and counts the prompt's tokens on every request, which is the fixed cost this shows.
  *
- * <pre>java -cp ... dev.llamakit.benchmarks.local.LocalOverheadReport model.gguf [tokens] [rounds] [threads]</pre>
+ * <pre>java -cp ... dev.llamakit.benchmarks.local.LocalOverheadReport model.gguf [rounds] [threads] [tokens,...]</pre>
  */
 public final class LocalOverheadReport {
     private LocalOverheadReport() {
@@ -29,73 +30,65 @@ public final class LocalOverheadReport {
 
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
-        int tokens = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
-        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
-        int ctx = tokens + 128;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 21;
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int[] lengths = args.length > 3 ? java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {16, 64, 200, 400};
+        int ctx = java.util.Arrays.stream(lengths).max().orElseThrow() + 128;
 
-        long rss0 = rssKb();
-        long t0 = System.nanoTime();
-        LocalChatModel model = LocalChatModel.builder(file).threads(threads).contextSize(ctx).load();
-        double loadSeconds = (System.nanoTime() - t0) / 1e9;
-        long rss1 = rssKb();
-        ChatRequest request = ChatRequest.builder().model("local").addMessage(Message.user("hello world"))
-                .maxCompletionTokens(tokens).extraBody("seed", 42).extraBody("ignore_eos", true).build();
-        String prompt = model.stream(request.toBuilder().maxCompletionTokens(1).build()).collect().text(); // warm-up
-        LlamaModel raw = new LlamaModel(new ModelParameters().setModel(file.toString()).setThreads(threads).setCtxSize(ctx)
-                .setParallel(1).enableJinja().disableLog());
-        String rendered = raw.applyTemplate("{\"messages\":[{\"role\":\"user\",\"content\":\"hello world\"}]}");
-
-        List<Double> ours = new ArrayList<>();
-        List<Double> bare = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-            long s = System.nanoTime();
-            int n = 0;
-            for (LlamaOutput o : raw.generate(new InferenceParameters(rendered).setNPredict(tokens).setSeed(42).setIgnoreEos(true))) {
-                n++;
-            }
-            bare.add((n - 1) / ((System.nanoTime() - s) / 1e9));
-            s = System.nanoTime();
-            long count;
-            try (ChatStream stream = model.stream(request)) {
-                for (ChatStreamEvent e : stream) {
-                    // consume
+        try (LocalChatModel model = LocalChatModel.builder(file).threads(threads).contextSize(ctx).load();
+             LlamaModel raw = new LlamaModel(new ModelParameters().setModel(file.toString()).setThreads(threads)
+                     .setCtxSize(ctx).setParallel(1).enableJinja().disableLog())) {
+            String rendered = raw.applyTemplate("{\"messages\":[{\"role\":\"user\",\"content\":\"hello world\"}]}");
+            System.out.printf(Locale.ROOT, "model %s (%.1f MB), %d rounds per length, %d threads%n", file.getFileName(),
+                    Files.size(file) / 1e6, rounds, threads);
+            System.out.println("tokens | raw ms (median) | ours ms (median) | raw tokens/s | ours tokens/s | raw/ours | ours - raw, ms");
+            for (int tokens : lengths) {
+                ChatRequest request = ChatRequest.builder().model("local").addMessage(Message.user("hello world"))
+                        .maxCompletionTokens(tokens).extraBody("seed", 42).extraBody("ignore_eos", true).build();
+                InferenceParameters bare = new InferenceParameters(rendered).setNPredict(tokens).setSeed(42).setIgnoreEos(true);
+                ours(model, request); // warm-up
+                raw(raw, bare);
+                List<Double> rawMs = new ArrayList<>();
+                List<Double> oursMs = new ArrayList<>();
+                List<Double> differences = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    double a = raw(raw, bare);
+                    double b = ours(model, request);
+                    rawMs.add(a);
+                    oursMs.add(b);
+                    differences.add(b - a);
                 }
-                count = stream.collect().usage().orElseThrow().completionTokens();
+                double a = median(rawMs);
+                double b = median(oursMs);
+                System.out.printf(Locale.ROOT, "%6d | %15.2f | %16.2f | %12.0f | %13.0f | %7.3fx | %.2f%n", tokens, a, b,
+                        tokens / (a / 1e3), tokens / (b / 1e3), b / a, median(differences));
             }
-            ours.add(count / ((System.nanoTime() - s) / 1e9));
         }
-        raw.close();
-        model.close();
-        double b = median(bare);
-        double o = median(ours);
-        System.out.printf(Locale.ROOT, "model %s (%.1f MB), %d tokens x %d rounds, %d threads%n", file.getFileName(),
-                Files.size(file) / 1e6, tokens, rounds, threads);
-        System.out.printf(Locale.ROOT, "load %.2f s, RSS %d MB before, %d MB after load (+%d MB)%n", loadSeconds,
-                rss0 / 1024, rss1 / 1024, (rss1 - rss0) / 1024);
-        System.out.printf(Locale.ROOT, "raw LlamaModel.generate: %.0f tokens/s (median)%n", b);
-        System.out.printf(Locale.ROOT, "ChatModel.stream:        %.0f tokens/s (median), raw/ours = %.3fx%n", o, b / o);
-        if (prompt == null) {
-            throw new IllegalStateException();
+        System.exit(0); // java-llama.cpp leaves a native thread when the raw model is closed
+    }
+
+    private static double raw(LlamaModel raw, InferenceParameters parameters) {
+        long start = System.nanoTime();
+        for (LlamaOutput ignored : raw.generate(parameters)) {
+            // consume
         }
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private static double ours(LocalChatModel model, ChatRequest request) {
+        long start = System.nanoTime();
+        try (ChatStream stream = model.stream(request)) {
+            for (ChatStreamEvent ignored : stream) {
+                // consume
+            }
+        }
+        return (System.nanoTime() - start) / 1e6;
     }
 
     private static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
-    }
-
-    private static long rssKb() throws IOException {
-        Path status = Path.of("/proc/self/status");
-        if (!Files.exists(status)) {
-            return 0;
-        }
-        for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        return 0;
     }
 }
