@@ -50,6 +50,7 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
     private final String name;
     private final int contextSize;
     private final String chatTemplate;
+    private final TemplateConstraints templateConstraints;
     private final Semaphore turn = new Semaphore(1, true);
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
@@ -60,6 +61,7 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         long trained = metadata.contextLength().orElse(4096);
         this.contextSize = b.contextSize > 0 ? b.contextSize : (int) Math.min(trained, 4096);
         this.chatTemplate = b.chatTemplate != null ? b.chatTemplate : metadata.chatTemplate().orElse(null);
+        this.templateConstraints = new TemplateConstraints(chatTemplate == null ? "" : chatTemplate);
         ModelParameters params = new ModelParameters().setModel(b.modelFile.toAbsolutePath().toString())
                 .setCtxSize(contextSize).setParallel(1).enableJinja().disableLog();
         if (b.gpuLayers > 0) { // passing 0 makes CPU-only builds print a warning
@@ -213,7 +215,8 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
             throw new LocalModelException(Reason.NO_CHAT_TEMPLATE, "the model file has no chat template "
                     + "(tokenizer.chat_template) and none is configured: set one with LocalChatModel.builder(...).chatTemplate(...)");
         }
-        String input = PromptRenderer.templateInput(messages, tools);
+        // a template that raises an exception ends the process: shape the conversation to what it accepts
+        String input = PromptRenderer.templateInput(templateConstraints.fit(messages), tools);
         return withModel(() -> llama.applyTemplate(input));
     }
 

@@ -44,6 +44,8 @@ class LocalForcedToolCallTest {
             .parametersSchema("{\"type\":\"object\",\"properties\":{\"zone\":{\"enum\":[\"UTC\",\"CET\"]}},"
                     + "\"required\":[\"zone\"],\"additionalProperties\":false}").build();
 
+    static final List<ToolDefinition> TOOLS = List.of(WEATHER, CLOCK);
+
     @TempDir
     static Path dir;
     static LocalChatModel model;
