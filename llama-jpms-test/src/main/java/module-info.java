@@ -7,6 +7,7 @@ module dev.llamakit.consumer {
     requires dev.llamakit.retrieval.lucene;
     requires dev.llamakit.retrieval.opensearch;
     requires dev.llamakit.embed.onnx;
+    requires dev.llamakit.local;
     requires dev.llamakit.testkit;
     requires dev.llamakit.tck;
 

@@ -10,6 +10,8 @@ import dev.llamakit.documents.FolderLoader;
 import dev.llamakit.documents.IndexReport;
 import dev.llamakit.embed.Embedder;
 import dev.llamakit.embed.Embedders;
+import dev.llamakit.local.LocalChatModel;
+import dev.llamakit.local.LocalModelException;
 import dev.llamakit.memory.Conversation;
 import dev.llamakit.memory.ConversationStore;
 import dev.llamakit.memory.ConversationStores;
@@ -20,8 +22,10 @@ import dev.llamakit.retrieval.Retriever;
 import dev.llamakit.retrieval.Retrievers;
 import dev.llamakit.retrieval.rerank.Rerankers;
 import dev.llamakit.spi.ProviderOptions;
+import dev.llamakit.tokens.TokenCounter;
 import dev.llamakit.testkit.LlamaTestServer;
 import dev.llamakit.testkit.ScriptedReply;
+import dev.llamakit.testkit.SyntheticGgufModel;
 import dev.llamakit.tokens.TokenCounters;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,8 +38,10 @@ import java.util.Set;
 /**
  * Uses every library module the way an application does and fails (exit status 1, the failed checks listed) when
  * something does not work: the providers found through the registries, a chat and a stream against the test server,
- * structured output into this module's record, a durable conversation, BM25 and an in-process embedder. On the module
- * path it also checks that no {@code internal} package of a llamakit module is exported. The argument names the path
+ * structured output into this module's record, a durable conversation, BM25, an in-process embedder and a local model
+ * (llama-local on a synthetic GGUF file: the natives come from java-llama.cpp's jar, the automatic module {@code llama}
+ * on the module path; the JVM must still exit after {@code close()}). On the module path it also checks that no
+ * {@code internal} package of a llamakit module is exported. The argument names the path
  * it runs on ({@code module-path} or {@code class-path}).
  */
 public final class Consumer {
@@ -44,6 +50,15 @@ public final class Consumer {
 
     /** What structured output fills. */
     public record Capital(String country, String city) {
+    }
+
+    /** What the local model's structured output fills: only bounded values, as random weights ramble. */
+    public record Verdict(boolean ok, Level level) {
+    }
+
+    /** A component of {@link Verdict}. */
+    public enum Level {
+        LOW, HIGH
     }
 
     private Consumer() {
@@ -86,7 +101,7 @@ public final class Consumer {
         contains("retrievers", Retrievers.available(), Set.of("keyword", "bm25", "vector", "hybrid", "opensearch"));
         contains("embedders", Embedders.available(), Set.of("all-minilm-l6-v2-q", "bge-small-en-v1.5-q", "onnx"));
         contains("rerankers", Rerankers.available(), Set.of("mmr", "llm"));
-        contains("token counters", TokenCounters.available(), Set.of("estimate"));
+        contains("token counters", TokenCounters.available(), Set.of("estimate", "local"));
 
         try (LlamaTestServer server = LlamaTestServer.start()) {
             LlamaClient client = LlamaClient.builder().baseUrl(server.baseUrl()).apiKey("test-key").build();
@@ -133,6 +148,51 @@ public final class Consumer {
         Embedder embedder = Embedders.create("all-minilm-l6-v2-q", Map.of());
         check(embedder.embed(List.of("a sentence")).get(0).length == embedder.dimensions(),
                 "the embedder read its model from its jar");
+
+        localModel(path);
+    }
+
+    /** llama-local: a missing file, then a synthetic model loaded, asked, counted and closed. */
+    private void localModel(String path) throws IOException {
+        Path dir = Files.createTempDirectory("llamakit-consumer-local");
+        try {
+            LocalChatModel.builder(dir.resolve("missing.gguf")).load().close();
+            check(false, "a missing model file fails to load");
+        } catch (LocalModelException e) {
+            check(e.reason() == LocalModelException.Reason.MODEL_FILE, "a missing model file is MODEL_FILE: " + e.reason());
+        }
+        if (path.equals("module-path")) {
+            Module llama = ModuleLayer.boot().findModule("llama").orElse(null);
+            check(llama != null && llama.getDescriptor().isAutomatic(), "java-llama.cpp is the automatic module llama: " + llama);
+        }
+
+        Path file = SyntheticGgufModel.builder().build().write(dir.resolve("synthetic.gguf"));
+        LocalChatModel model = LocalChatModel.builder(file).threads(2).contextSize(256).load();
+        ChatRequest hello = ChatRequest.builder().model(model.name()).addMessage(Message.user("hello world"))
+                .maxCompletionTokens(4).extraBody("seed", 42).build();
+        ChatResponse first = model.chat(hello);
+        ChatResponse second = model.chat(hello);
+        long completion = first.usage().orElseThrow().completionTokens();
+        check(completion >= 1 && completion <= 4, "local chat: at most 4 completion tokens, got " + completion);
+        check(first.text().equals(second.text()), "local chat: the same seed gives the same reply: " + first.text()
+                + " / " + second.text());
+
+        TokenCounter counter = TokenCounters.create("local", ProviderOptions.builder().service(LocalChatModel.class, model).build());
+        long prompt = first.usage().orElseThrow().promptTokens();
+        check(counter.count(hello.messages()) == prompt, "token counter 'local' counts the prompt as the model did: "
+                + counter.count(hello.messages()) + " / " + prompt);
+
+        Verdict verdict = model.chat(ChatRequest.builder().model(model.name()).addMessage(Message.user("Judge: hello world"))
+                .extraBody("seed", 1).build(), Verdict.class);
+        check(verdict.level() != null, "local structured output (JSON-schema grammar) parses: " + verdict);
+
+        model.close();
+        try {
+            model.chat(hello);
+            check(false, "a closed local model refuses requests");
+        } catch (LocalModelException e) {
+            check(e.reason() == LocalModelException.Reason.CLOSED, "a closed local model is CLOSED: " + e.reason());
+        }
     }
 
     private static ChatRequest request(String text) {

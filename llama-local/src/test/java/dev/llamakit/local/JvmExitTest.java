@@ -2,6 +2,7 @@ package dev.llamakit.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llamakit.testkit.SyntheticGgufModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.nio.file.Path;
@@ -16,14 +17,14 @@ class JvmExitTest {
 
     @Test
     void theJvmExitsNormallyAfterClose() throws Exception {
-        Process child = probe(GgufWriter.write(dir.resolve("m.gguf"), GgufWriter.TEMPLATE).toString());
+        Process child = probe(SyntheticGgufModel.builder().build().write(dir.resolve("m.gguf")).toString());
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child JVM exited").isTrue();
         assertThat(child.exitValue()).isZero();
     }
 
     @Test
     void aMainThatFailsAfterCloseStillExitsWithStatusOne() throws Exception {
-        Process child = probe(GgufWriter.write(dir.resolve("m.gguf"), GgufWriter.TEMPLATE).toString(), "fail");
+        Process child = probe(SyntheticGgufModel.builder().build().write(dir.resolve("m.gguf")).toString(), "fail");
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child JVM exited").isTrue();
         assertThat(child.exitValue()).isEqualTo(1);
     }

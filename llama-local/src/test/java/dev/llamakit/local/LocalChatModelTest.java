@@ -12,6 +12,7 @@ import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.ChatStream;
 import dev.llamakit.client.ChatStreamEvent;
 import dev.llamakit.client.error.StreamCancelledException;
+import dev.llamakit.testkit.SyntheticGgufModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ class LocalChatModelTest {
 
     @BeforeAll
     static void load() throws Exception {
-        modelFile = GgufWriter.write(dir.resolve("synthetic.gguf"), GgufWriter.TEMPLATE);
+        modelFile = SyntheticGgufModel.builder().build().write(dir.resolve("synthetic.gguf"));
         model = LocalChatModel.builder(modelFile).threads(2).contextSize(256).load();
     }
 
@@ -209,7 +210,7 @@ class LocalChatModelTest {
 
     @Test
     void aModelWithoutTemplateNeedsOneConfigured() throws Exception {
-        Path bare = GgufWriter.write(dir.resolve("bare.gguf"), null);
+        Path bare = SyntheticGgufModel.builder().chatTemplate(null).build().write(dir.resolve("bare.gguf"));
         try (LocalChatModel noTemplate = LocalChatModel.builder(bare).contextSize(128).load()) {
             assertThatThrownBy(() -> noTemplate.chat(request("hello").build())).isInstanceOf(LocalModelException.class)
                     .hasMessageContaining("no chat template")

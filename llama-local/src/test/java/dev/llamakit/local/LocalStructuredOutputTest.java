@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llamakit.chat.Message;
 import dev.llamakit.client.ChatRequest;
+import dev.llamakit.testkit.SyntheticGgufModel;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +29,7 @@ class LocalStructuredOutputTest {
 
     @BeforeAll
     static void load() throws Exception {
-        model = LocalChatModel.builder(GgufWriter.write(dir.resolve("m.gguf"), GgufWriter.TEMPLATE)).threads(2).contextSize(256).load();
+        model = LocalChatModel.builder(SyntheticGgufModel.builder().build().write(dir.resolve("m.gguf"))).threads(2).contextSize(256).load();
     }
 
     @AfterAll

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llamakit.chat.Message;
 import dev.llamakit.spi.ProviderOptions;
+import dev.llamakit.testkit.SyntheticGgufModel;
 import dev.llamakit.tokens.TokenCounter;
 import dev.llamakit.tokens.TokenCounters;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class LocalTokenCounterTest {
 
     @BeforeAll
     static void load() throws Exception {
-        model = LocalChatModel.builder(GgufWriter.write(dir.resolve("m.gguf"), GgufWriter.TEMPLATE)).contextSize(256).load();
+        model = LocalChatModel.builder(SyntheticGgufModel.builder().build().write(dir.resolve("m.gguf"))).contextSize(256).load();
     }
 
     @AfterAll

@@ -8,6 +8,7 @@ import dev.llamakit.chat.ToolCall;
 import dev.llamakit.chat.ToolDefinition;
 import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatResponse;
+import dev.llamakit.testkit.SyntheticGgufModel;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,8 @@ class LocalToolCallingTest {
 
     @Test
     void toolsReachTheTemplateAndAPlainReplyStaysText() throws Exception {
-        try (LocalChatModel model = LocalChatModel.builder(GgufWriter.write(dir.resolve("m.gguf"), TOOL_TEMPLATE))
+        try (LocalChatModel model = LocalChatModel.builder(SyntheticGgufModel.builder().chatTemplate(TOOL_TEMPLATE).build()
+                .write(dir.resolve("m.gguf")))
                 .contextSize(256).load()) {
             assertThat(model.render(List.of(Message.user("hi")), TOOLS)).startsWith("<|system|>\nTools: weather </s>").endsWith("<|user|>\nhi</s><|assistant|>\n");
             ChatRequest request = ChatRequest.builder().model("local").addMessage(Message.user("hi")).tools(TOOLS)
