@@ -42,11 +42,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * with the file's chat template ({@code tokenizer.chat_template}) or the configured one. {@code model} in requests
  * is ignored. Beyond the mapped parameters, {@code extraBody("stop", List.of(...))} sets stop sequences and
  * {@code extraBody("seed", 42)} the sampling seed ({@code extraBody("ignore_eos", true)}, llama.cpp's
- * extension, generates up to the token limit). {@link #close()} frees the native memory; the JVM exits
- * normally afterwards.
+ * extension, generates up to the token limit). After {@link #close()} the JVM exits normally; java-llama.cpp 4.2.0
+ * cannot give a model's native memory back, so a closed model is kept and reused when the same file is loaded again
+ * with the same settings.
  */
 public final class LocalChatModel implements ChatModel, AutoCloseable {
     private final LlamaModel llama;
+    private final NativeModelPool.Key poolKey;
     private final String name;
     private final int contextSize;
     private final String chatTemplate;
@@ -74,8 +76,9 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
             params.setChatTemplate(b.chatTemplate);
         }
         NativeLibrary.load();
+        this.poolKey = NativeModelPool.Key.of(b.modelFile, contextSize, b.threads, b.gpuLayers, b.chatTemplate);
         try {
-            this.llama = NativeThreadGuard.load(() -> new LlamaModel(params));
+            this.llama = NativeThreadGuard.load(() -> NativeModelPool.take(poolKey, () -> new LlamaModel(params)));
         } catch (RuntimeException e) {
             throw new LocalModelException(Reason.MODEL_FILE, "llama.cpp cannot load " + b.modelFile + ": " + e.getMessage(), e);
         }
@@ -285,8 +288,10 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
     }
 
     /**
-     * Frees the model's native memory. Waits for the request in progress (close its stream to cancel it); later
-     * requests fail with {@link Reason#CLOSED}. Idempotent.
+     * Ends this model: waits for the request in progress (close its stream to cancel it); later requests fail with
+     * {@link Reason#CLOSED}. Idempotent. The native model is not freed (java-llama.cpp 4.2.0 gives no memory back
+     * whatever is done) but kept: the next load of the same file with the same settings reuses it instead of growing
+     * the process.
      */
     @Override
     public void close() {
@@ -301,11 +306,16 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         }
         turn.acquireUninterruptibly();
         try {
-            llama.close();
+            NativeModelPool.park(poolKey, llama); // java-llama.cpp's close() gives no memory back: reuse it instead
         } finally {
             NativeThreadGuard.closed(llama);
             turn.release();
         }
+    }
+
+    /** The native model (tests check that a reload reuses it). */
+    LlamaModel nativeModel() {
+        return llama;
     }
 
     @Override

@@ -225,6 +225,26 @@ class LocalChatModelTest {
     }
 
     @Test
+    void reloadingTheSameFileWithTheSameSettingsReusesTheClosedNativeModel() throws Exception {
+        Path file = SyntheticGgufModel.builder().build().write(dir.resolve("reload.gguf"));
+        LocalChatModel first = LocalChatModel.builder(file).contextSize(128).load();
+        Object native1 = first.nativeModel();
+        Object native2;
+        try (LocalChatModel other = LocalChatModel.builder(file).contextSize(128).load()) {
+            native2 = other.nativeModel();
+            assertThat(native2).isNotSameAs(native1); // the first is still open
+        }
+        first.close();
+        try (LocalChatModel again = LocalChatModel.builder(file).contextSize(128).load();
+             LocalChatModel third = LocalChatModel.builder(file).contextSize(128).load();
+             LocalChatModel otherSettings = LocalChatModel.builder(file).contextSize(160).load()) {
+            assertThat(List.<Object>of(again.nativeModel(), third.nativeModel())).containsExactlyInAnyOrder(native1, native2);
+            assertThat(otherSettings.nativeModel()).isNotIn(again.nativeModel(), third.nativeModel());
+            assertThat(again.chat(request("hello").maxCompletionTokens(3).build()).usage()).isPresent();
+        }
+    }
+
+    @Test
     void aClosedModelRefusesRequests() throws Exception {
         LocalChatModel other = LocalChatModel.builder(modelFile).contextSize(128).load();
         other.close();

@@ -17,6 +17,7 @@ import dev.llamakit.client.ChatStreamEvent;
 import dev.llamakit.tools.Tool;
 import dev.llamakit.tools.ToolRunResult;
 import dev.llamakit.tools.ToolRunner;
+import dev.llamakit.testkit.SyntheticGgufModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ class LocalForcedToolCallTest {
     @BeforeAll
     static void load() throws Exception {
         // llama.cpp adds its own system turn about the JSON format to this template: the prompt is about 220 tokens
-        model = LocalChatModel.builder(GgufWriter.write(dir.resolve("tools.gguf"), LocalToolCallingTest.TOOL_TEMPLATE))
+        model = LocalChatModel.builder(SyntheticGgufModel.builder().chatTemplate(LocalToolCallingTest.TOOL_TEMPLATE).build().write(dir.resolve("tools.gguf")))
                 .threads(2).contextSize(512).load();
     }
 
@@ -129,7 +130,7 @@ class LocalForcedToolCallTest {
 
     @Test
     void noneLeavesTheToolsOutSoAnyTemplateWorks() throws Exception {
-        try (LocalChatModel plain = LocalChatModel.builder(GgufWriter.write(dir.resolve("plain.gguf"), GgufWriter.TEMPLATE))
+        try (LocalChatModel plain = LocalChatModel.builder(SyntheticGgufModel.builder().build().write(dir.resolve("plain.gguf")))
                 .contextSize(256).load()) {
             ChatRequest none = ChatRequest.builder().model("local").addMessage(Message.user("hello")).tools(List.of(WEATHER))
                     .toolChoice(ToolChoice.NONE).maxCompletionTokens(4).extraBody("seed", 2).build();
@@ -143,7 +144,7 @@ class LocalForcedToolCallTest {
     @Test
     void aReplyThatFillsTheContextLeavesTheModelUsable() throws Exception {
         // the call does not fit: each reply runs to the end of the context, which llama.cpp must not be left full
-        try (LocalChatModel small = LocalChatModel.builder(GgufWriter.write(dir.resolve("small.gguf"), LocalToolCallingTest.TOOL_TEMPLATE))
+        try (LocalChatModel small = LocalChatModel.builder(SyntheticGgufModel.builder().chatTemplate(LocalToolCallingTest.TOOL_TEMPLATE).build().write(dir.resolve("small.gguf")))
                 .contextSize(256).load()) {
             for (int seed = 1; seed <= 3; seed++) {
                 ChatResponse reply = small.chat(request(ToolChoice.function("weather"), seed).build());

@@ -9,6 +9,7 @@ import dev.llamakit.chat.StopReason;
 import dev.llamakit.chat.ToolCall;
 import dev.llamakit.chat.ToolMessage;
 import dev.llamakit.client.ChatRequest;
+import dev.llamakit.testkit.SyntheticGgufModel;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class TemplateConstraintsTest {
 
     @Test
     void aConversationThatDoesNotAlternateIsJoinedIntoTurns() throws Exception {
-        try (LocalChatModel model = LocalChatModel.builder(GgufWriter.write(dir.resolve("a.gguf"), null))
+        try (LocalChatModel model = LocalChatModel.builder(SyntheticGgufModel.builder().chatTemplate(null).build().write(dir.resolve("a.gguf")))
                 .chatTemplate(ALTERNATING).contextSize(512).load()) {
             List<Message> messages = List.of(Message.system("Be brief."), Message.user("Context: a"), Message.user("Q1"),
                     AssistantMessage.of("A1"), AssistantMessage.of("A1b"), Message.system("Summary: b"), Message.user("Q2"));
@@ -58,7 +59,7 @@ class TemplateConstraintsTest {
 
     @Test
     void severalToolCallsBecomeOneMessagePerCallEachWithItsResult() throws Exception {
-        try (LocalChatModel model = LocalChatModel.builder(GgufWriter.write(dir.resolve("t.gguf"), null))
+        try (LocalChatModel model = LocalChatModel.builder(SyntheticGgufModel.builder().chatTemplate(null).build().write(dir.resolve("t.gguf")))
                 .chatTemplate(SINGLE_CALLS).contextSize(512).load()) {
             List<Message> messages = List.of(Message.user("Weather in Oslo and Rome?"),
                     new AssistantMessage("", List.of(new ToolCall("1", "weather", "{\"city\":\"Oslo\"}"),
@@ -74,6 +75,6 @@ class TemplateConstraintsTest {
     void otherTemplatesGetTheConversationUnchanged() {
         List<Message> messages = List.of(Message.user("a"), Message.user("b"),
                 new AssistantMessage("", List.of(new ToolCall("1", "x", "{}"), new ToolCall("2", "y", "{}")), StopReason.TOOL_CALLS));
-        assertThat(new TemplateConstraints(GgufWriter.TEMPLATE).fit(messages)).isEqualTo(messages);
+        assertThat(new TemplateConstraints(SyntheticGgufModel.LLAMA3_LIKE_TEMPLATE).fit(messages)).isEqualTo(messages);
     }
 }
