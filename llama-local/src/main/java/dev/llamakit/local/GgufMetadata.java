@@ -17,7 +17,7 @@ import java.util.OptionalLong;
  * The scalar and string metadata of a GGUF file (arrays are skipped), read in Java before llama.cpp sees the
  * file, so that a file that is not GGUF fails with a typed error and the chat template can be checked.
  */
-public final class GgufMetadata {
+final class GgufMetadata {
     private static final int MAX_STRING = 16 << 20;
     private final Map<String, Object> values;
 
@@ -31,7 +31,7 @@ public final class GgufMetadata {
      * @throws LocalModelException ({@link LocalModelException.Reason#MODEL_FILE}) when the file is missing,
      *     unreadable or not GGUF
      */
-    public static GgufMetadata read(Path file) {
+    static GgufMetadata read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new LocalModelException(LocalModelException.Reason.MODEL_FILE, "no model file at " + file);
         }
@@ -67,32 +67,41 @@ public final class GgufMetadata {
     }
 
     /** A string value. */
-    public Optional<String> string(String key) {
+    Optional<String> string(String key) {
         return values.get(key) instanceof String s ? Optional.of(s) : Optional.empty();
     }
 
     /** An integer value (any integer type). */
-    public OptionalLong integer(String key) {
+    OptionalLong integer(String key) {
         return values.get(key) instanceof Long l ? OptionalLong.of(l) : OptionalLong.empty();
     }
 
     /** A boolean value. */
-    public Optional<Boolean> bool(String key) {
+    Optional<Boolean> bool(String key) {
         return values.get(key) instanceof Boolean b ? Optional.of(b) : Optional.empty();
     }
 
     /** {@code general.name}, when present. */
-    public Optional<String> name() {
+    Optional<String> name() {
         return string("general.name");
     }
 
     /** {@code tokenizer.chat_template}, when present. */
-    public Optional<String> chatTemplate() {
+    Optional<String> chatTemplate() {
         return string("tokenizer.chat_template").filter(t -> !t.isBlank());
     }
 
+    /**
+     * Whether llama.cpp puts a begin-of-text token before every prompt: {@code tokenizer.ggml.add_bos_token} when the
+     * file has it, else llama.cpp's default for the tokenizer (yes for SentencePiece and WordPiece vocabularies).
+     */
+    boolean addsBosToken() {
+        return bool("tokenizer.ggml.add_bos_token")
+                .orElseGet(() -> string("tokenizer.ggml.model").map(m -> m.equals("llama") || m.equals("bert")).orElse(false));
+    }
+
     /** The training context length ({@code <architecture>.context_length}), when present. */
-    public OptionalLong contextLength() {
+    OptionalLong contextLength() {
         return string("general.architecture").map(a -> integer(a + ".context_length")).orElse(OptionalLong.empty());
     }
 

@@ -180,11 +180,17 @@ final class GrammarSchema {
                 + "and {n}, {n,} or {n,m} repetitions";
         expect(pattern.length() >= 2 && pattern.startsWith("^") && pattern.endsWith("$"), path, what);
         int depth = 0;
+        boolean atom = false; // whether a quantifier has something before it to repeat
         for (int i = 1; i < pattern.length() - 1; i++) {
             char c = pattern.charAt(i);
+            if (c == '*' || c == '+' || c == '?' || c == '{') {
+                expect(atom, path, what + " (a repetition needs something before it; no (?...) groups)");
+            }
+            atom = c != '(' && c != '|';
             if (c == '\\') {
                 i++;
             } else if (c == '(') {
+                expect(pattern.charAt(i + 1) != '?', path, what + " (no (?...) groups)");
                 depth++;
             } else if (c == ')') {
                 depth--;

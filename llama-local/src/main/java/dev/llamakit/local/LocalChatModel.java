@@ -14,6 +14,7 @@ import dev.llamakit.client.ChatModel;
 import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.ChatStream;
+import dev.llamakit.client.error.StreamCancelledException;
 import dev.llamakit.local.LocalModelException.Reason;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +54,11 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
     private final int contextSize;
     private final String chatTemplate;
     private final TemplateConstraints templateConstraints;
+    /** 1 when llama.cpp puts a begin-of-text token before every prompt (it strips one the template writes). */
+    private final int bosTokens;
     private final Semaphore turn = new Semaphore(1, true);
+    /** The stream that holds the turn, if any: closing the model cancels it. */
+    private volatile LocalChatStream current;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
@@ -64,6 +69,7 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         this.contextSize = b.contextSize > 0 ? b.contextSize : (int) Math.min(trained, 4096);
         this.chatTemplate = b.chatTemplate != null ? b.chatTemplate : metadata.chatTemplate().orElse(null);
         this.templateConstraints = new TemplateConstraints(chatTemplate == null ? "" : chatTemplate);
+        this.bosTokens = metadata.addsBosToken() ? 1 : 0;
         ModelParameters params = new ModelParameters().setModel(b.modelFile.toAbsolutePath().toString())
                 .setCtxSize(contextSize).setParallel(1).enableJinja().disableLog();
         if (b.gpuLayers > 0) { // passing 0 makes CPU-only builds print a warning
@@ -75,13 +81,19 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         if (b.chatTemplate != null) {
             params.setChatTemplate(b.chatTemplate);
         }
-        NativeLibrary.load();
+        try {
+            NativeLibrary.load();
+        } catch (LinkageError | RuntimeException e) {
+            throw new LocalModelException(Reason.UNSUPPORTED, "llama.cpp's native library cannot be loaded on this "
+                    + "platform (" + System.getProperty("os.name") + ", " + System.getProperty("os.arch") + "): " + e, e);
+        }
         this.poolKey = NativeModelPool.Key.of(b.modelFile, contextSize, b.threads, b.gpuLayers, b.chatTemplate);
         try {
-            this.llama = NativeThreadGuard.load(() -> NativeModelPool.take(poolKey, () -> new LlamaModel(params)));
+            this.llama = NativeModelPool.take(poolKey, () -> new LlamaModel(params));
         } catch (RuntimeException e) {
             throw new LocalModelException(Reason.MODEL_FILE, "llama.cpp cannot load " + b.modelFile + ": " + e.getMessage(), e);
         }
+        NativeThreadGuard.opened(this);
     }
 
     /** A builder for the model in {@code modelFile} (a GGUF file). */
@@ -129,6 +141,8 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         ChatResponse reply;
         try (ChatStream stream = generate(request, tools)) {
             reply = stream.collect();
+        } catch (StreamCancelledException e) {
+            throw new LocalModelException(Reason.CLOSED, "the local model " + name + " was closed during the request", e);
         }
         if (tools.isEmpty()) {
             return reply;
@@ -183,21 +197,25 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         }
         String prompt = render(request.messages(), tools);
         int promptTokens = promptTokens(prompt);
-        // one cell of the context stays free: llama.cpp fails the next request after a reply that fills it exactly
-        int room = contextSize - 1 - promptTokens;
+        int room = contextSize - promptTokens;
         if (room < 1) {
             throw new LocalModelException(Reason.CONTEXT_OVERFLOW, "the prompt takes " + promptTokens
                     + " tokens and leaves no room for a reply: the context holds " + contextSize
                     + " (raise the context size or shorten the messages)");
         }
         int maxTokens = Math.min(room, request.maxCompletionTokens().orElse(room));
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("maxCompletionTokens must be at least 1, got " + maxTokens);
+        }
         InferenceParameters params = parameters(request, prompt, maxTokens);
         forcedCall.or(() -> replySchema).ifPresent(schema -> params.setGrammar(JsonGrammar.of(schema)));
         acquireTurn();
         try {
             checkOpen();
-            return new LocalChatStream(start(params), name, promptTokens, maxTokens, text -> llama.encode(text).length,
-                    turn::release);
+            LocalChatStream stream = new LocalChatStream(start(params), name, promptTokens, maxTokens,
+                    text -> llama.encode(text).length, this::releaseTurn);
+            current = stream;
+            return stream;
         } catch (RuntimeException | Error e) {
             turn.release();
             throw e;
@@ -223,9 +241,12 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         return withModel(() -> llama.applyTemplate(input));
     }
 
-    /** Tokens of a rendered prompt as llama.cpp counts it (its begin-of-text token included). */
+    /**
+     * Tokens of a rendered prompt as llama.cpp counts it: llama.cpp strips a begin-of-text token the template writes
+     * and puts its own before the prompt, which {@code encode} does not count.
+     */
     int promptTokens(String prompt) {
-        return withModel(() -> llama.encode(prompt).length);
+        return withModel(() -> llama.encode(prompt).length) + bosTokens;
     }
 
     private InferenceParameters parameters(ChatRequest request, String prompt, int maxTokens) {
@@ -235,8 +256,8 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         request.topK().ifPresent(p::setTopK);
         request.repetitionPenalty().ifPresent(r -> p.setRepeatPenalty((float) r));
         Object seed = request.extraBody().get("seed");
-        if (seed instanceof Number n) {
-            p.setSeed(n.intValue());
+        if (seed != null) {
+            p.setSeed(seed(seed));
         }
         if (Boolean.TRUE.equals(request.extraBody().get("ignore_eos"))) {
             p.setIgnoreEos(true);
@@ -248,18 +269,34 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         return p;
     }
 
+    private static int seed(Object value) {
+        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                && n.doubleValue() >= Integer.MIN_VALUE && n.doubleValue() <= Integer.MAX_VALUE) {
+            return n.intValue();
+        }
+        throw new IllegalArgumentException("extraBody 'seed' must be a whole number within the range of an int, got " + value);
+    }
+
     private static List<String> stopSequences(Object value) {
         List<String> stops = new ArrayList<>();
         if (value instanceof String s) {
             stops.add(s);
         } else if (value instanceof Collection<?> c) {
             for (Object o : c) {
-                stops.add(String.valueOf(o));
+                if (!(o instanceof String s) || s.isEmpty()) {
+                    throw new IllegalArgumentException("extraBody 'stop' must hold non-empty strings, got " + o);
+                }
+                stops.add(s);
             }
         } else if (value != null) {
             throw new IllegalArgumentException("extraBody 'stop' must be a string or a list of strings, got " + value);
         }
         return stops;
+    }
+
+    private void releaseTurn() {
+        current = null;
+        turn.release();
     }
 
     private void acquireTurn() {
@@ -276,6 +313,10 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         try {
             checkOpen();
             return action.get();
+        } catch (LocalModelException | IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) { // java-llama.cpp's LlamaException is not public
+            throw new LocalModelException(Reason.GENERATION, "llama.cpp failed: " + e.getMessage(), e);
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -288,8 +329,9 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
     }
 
     /**
-     * Ends this model: waits for the request in progress (close its stream to cancel it); later requests fail with
-     * {@link Reason#CLOSED}. Idempotent. The native model is not freed (java-llama.cpp 4.2.0 gives no memory back
+     * Ends this model: cancels the request in progress (a {@code chat} then fails with {@link Reason#CLOSED}, a stream
+     * with {@code StreamCancelledException}) and waits for it to let go; later requests fail with {@link Reason#CLOSED}.
+     * Idempotent. The native model is not freed (java-llama.cpp 4.2.0 gives no memory back
      * whatever is done) but kept: the next load of the same file with the same settings reuses it instead of growing
      * the process.
      */
@@ -304,11 +346,15 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         } finally {
             lifecycle.writeLock().unlock();
         }
+        LocalChatStream open = current;
+        if (open != null) {
+            open.close(); // a stream nobody reads or closes would hold the model for ever
+        }
         turn.acquireUninterruptibly();
         try {
             NativeModelPool.park(poolKey, llama); // java-llama.cpp's close() gives no memory back: reuse it instead
         } finally {
-            NativeThreadGuard.closed(llama);
+            NativeThreadGuard.closed(this);
             turn.release();
         }
     }

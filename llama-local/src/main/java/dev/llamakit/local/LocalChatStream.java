@@ -44,6 +44,7 @@ final class LocalChatStream implements ChatStream {
     private volatile boolean finished;
     private volatile boolean cancelled;
     private StopReason stopReason;
+    private RuntimeException failure;
 
     /**
      * @param tokenizer counts the tokens of a text with the model's tokenizer
@@ -103,21 +104,24 @@ final class LocalChatStream implements ChatStream {
             if (cancelled) {
                 throw new StreamCancelledException("the local generation was cancelled (stream closed)", partial());
             }
+            if (failure != null) {
+                throw failure; // the generation failed: it does not end well on a second look
+            }
             if (finished || !tokens.hasNext()) {
                 end();
                 return;
             }
             LlamaOutput out;
             boolean last;
+            int count;
             try {
                 out = tokens.next();
                 last = !tokens.hasNext();
+                count = last ? 0 : tokensOf(out.text); // the last output only marks the end
             } catch (RuntimeException e) { // java-llama.cpp's LlamaException is not public
                 throw new LocalModelException(Reason.GENERATION, "llama.cpp failed while generating: " + e.getMessage(), e);
             }
-            if (!last) { // the last output only marks the end
-                completionTokens = Math.min(maxTokens, completionTokens + tokensOf(out.text));
-            }
+            completionTokens = Math.min(maxTokens, completionTokens + count);
             if (!out.text.isEmpty()) {
                 text.append(out.text);
                 pending.add(new ChatStreamEvent.TextDelta(out.text));
@@ -127,6 +131,7 @@ final class LocalChatStream implements ChatStream {
             }
         } catch (RuntimeException e) {
             if (!(e instanceof StreamCancelledException)) {
+                failure = e;
                 finish();
             }
             throw e;

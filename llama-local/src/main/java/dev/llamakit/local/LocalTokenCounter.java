@@ -33,11 +33,18 @@ public final class LocalTokenCounter implements TokenCounter {
         return model.promptTokens(model.render(List.copyOf(messages), List.of()));
     }
 
-    /** Tokens the template adds around one message: an empty user message rendered, with the reply's opening. */
+    /**
+     * Tokens the template adds around one more message: what two more empty turns (an assistant's and a user's) add
+     * to a prompt, halved, so that the prompt's fixed parts (begin-of-text, a default system text, the reply's
+     * opening) are not counted with every message.
+     */
     private int overhead() {
         int o = overhead;
         if (o < 0) {
-            o = model.promptTokens(model.render(List.of(Message.user("")), List.of()));
+            int one = model.promptTokens(model.render(List.of(Message.user("")), List.of()));
+            int three = model.promptTokens(model.render(List.of(Message.user(""), Message.assistant(""), Message.user("")),
+                    List.of()));
+            o = Math.max(0, (three - one + 1) / 2);
             overhead = o;
         }
         return o;

@@ -2,7 +2,6 @@ package dev.llamakit.local;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * java-llama.cpp attaches a native thread to the JVM as a non-daemon thread when a model loads and never detaches
@@ -19,12 +18,10 @@ final class NativeThreadGuard {
     private NativeThreadGuard() {
     }
 
-    /** Runs {@code load}, tracking the model it returns as open. */
-    static <T> T load(Supplier<T> load) {
-        T model = load.get();
+    /** A model was loaded (or a parked one taken back): it is open until {@link #closed}. */
+    static void opened(Object model) {
         OPEN.add(model);
         startWatcher();
-        return model;
     }
 
     /** The model was closed. */

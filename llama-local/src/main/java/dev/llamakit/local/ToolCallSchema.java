@@ -47,12 +47,21 @@ final class ToolCallSchema {
         }
     }
 
-    /** The tool's parameters schema as a tree (an object without properties when it has none). */
+    /**
+     * The tool's parameters schema as llama.cpp may read it (an object without properties when it has none): the
+     * template engine builds a grammar from it too, so it is checked like every schema ({@link GrammarSchema}).
+     */
     static JsonNode parameters(ToolDefinition tool) {
+        String prepared;
         try {
-            return JSON.readTree(tool.parametersSchema().orElse(NO_PARAMETERS));
+            prepared = GrammarSchema.prepare(tool.parametersSchema().orElse(NO_PARAMETERS));
+        } catch (LocalModelException e) {
+            throw new LocalModelException(e.reason(), "tool '" + tool.name() + "': " + e.getMessage(), e);
+        }
+        try {
+            return JSON.readTree(prepared);
         } catch (Exception e) {
-            throw new IllegalArgumentException("tool '" + tool.name() + "' has an invalid parameters schema", e);
+            throw new IllegalStateException(e);
         }
     }
 

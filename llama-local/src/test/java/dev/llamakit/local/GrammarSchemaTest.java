@@ -44,6 +44,12 @@ class GrammarSchemaTest {
         "{\"type\":[\"string\",\"foo\"]}",
         "{\"type\":\"string\",\"pattern\":\"abc\"}",
         "{\"type\":\"string\",\"pattern\":\"^a{x}$\"}",
+        "{\"type\":\"string\",\"pattern\":\"^(?:a)$\"}",
+        "{\"type\":\"string\",\"pattern\":\"^(?=a)a$\"}",
+        "{\"type\":\"string\",\"pattern\":\"^*$\"}",
+        "{\"type\":\"string\",\"pattern\":\"^+a$\"}",
+        "{\"type\":\"string\",\"pattern\":\"^{2}$\"}",
+        "{\"type\":\"string\",\"pattern\":\"^a|*b$\"}",
         "[1,2]",
         "not json",
         "{\"type\":\"string\",\"minLength\":\"3\"}",
@@ -151,9 +157,12 @@ class GrammarSchemaTest {
                         F.numberNode(0), F.textNode("3"), F.numberNode(-1), F.numberNode(2.5), F.numberNode(40)));
                 case 8 -> s.set(pick(r, "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"), pick(r,
                         F.numberNode(-5), F.numberNode(10), F.numberNode(2.5), F.textNode("a"), F.numberNode(1L << 40)));
-                case 9 -> s.set("pattern", pick(r, F.textNode("^[a-z]{2,4}$"), F.textNode("^(ab|cd)+$"), F.textNode("abc"),
+                case 9 -> s.set("pattern", r.nextBoolean() ? F.textNode(randomPattern(r)) : pick(r, F.textNode("^[a-z]{2,4}$"), F.textNode("^(ab|cd)+$"), F.textNode("abc"),
                         F.textNode("^a{x}$"), F.textNode("^(ab$"), F.textNode("^[a-$"), F.textNode("^\\d{3}-\\d{2}$"),
-                        F.textNode("^a{2}b{,3}c{1,}$"), F.textNode("^.*$"), F.numberNode(3)));
+                        F.textNode("^a{2}b{,3}c{1,}$"), F.textNode("^.*$"), F.numberNode(3), F.textNode("^(?:a)$"),
+                        F.textNode("^(?=a)a$"), F.textNode("^*$"), F.textNode("^+a$"), F.textNode("^{2}$"),
+                        F.textNode("^(a|+b)$"), F.textNode("^[a-z]+(-[a-z]+)*$"), F.textNode("^a?b*c+$"),
+                        F.textNode("^\\(x\\)$"), F.textNode("^(a(b)?)+$"), F.textNode("^[^\"]{1,8}$")));
                 case 10 -> s.set("format", pick(r, F.textNode("date"), F.textNode("uuid"), F.textNode("date-time"),
                         F.textNode("time"), F.textNode("weird"), F.numberNode(1)));
                 case 11 -> s.set("additionalProperties", depth > 2 ? F.booleanNode(false)
@@ -173,6 +182,17 @@ class GrammarSchemaTest {
             }
         }
         return s;
+    }
+
+    /** A regular expression made of random pieces, anchored or not: most are valid, many are not. */
+    static String randomPattern(Random r) {
+        String[] pieces = {"a", "b", "日", ".", "*", "+", "?", "(", ")", "|", "[a-z]", "[^a]", "[", "]", "{2}", "{1,3}",
+            "{,2}", "{2,}", "{x}", "{", "}", "\\d", "\\.", "\\", "(?:", "(?=", "\"", " "};
+        StringBuilder p = new StringBuilder(r.nextInt(8) == 0 ? "" : "^");
+        for (int i = 0, n = 1 + r.nextInt(6); i < n; i++) {
+            p.append(pieces[r.nextInt(pieces.length)]);
+        }
+        return p.append(r.nextInt(8) == 0 ? "" : "$").toString();
     }
 
     private static ArrayNode types(Random r) {

@@ -88,6 +88,55 @@ class LocalChatModelTest {
     }
 
     @Test
+    void samplingFollowsSeedAndTemperature() {
+        ChatRequest.Builder hot = request("hello").maxCompletionTokens(16).temperature(1.0);
+        List<String> replies = new ArrayList<>();
+        for (int seed = 1; seed <= 4; seed++) {
+            replies.add(model.chat(hot.extraBody("seed", seed).build()).text());
+        }
+        assertThat(replies).doesNotHaveDuplicates(); // 16 tokens of 294 at temperature 1: seeds make the difference
+        ChatRequest.Builder greedy = request("hello").maxCompletionTokens(16).temperature(0.0);
+        assertThat(model.chat(greedy.extraBody("seed", 1).build()).text())
+                .isEqualTo(model.chat(greedy.extraBody("seed", 99).build()).text()); // greedy: the seed does not matter
+    }
+
+    @Test
+    void badLimitsAndParametersAreRefusedBeforeGeneration() {
+        for (int limit : new int[] {0, -1}) {
+            assertThatThrownBy(() -> model.chat(request("hello").maxCompletionTokens(limit).build()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxCompletionTokens must be at least 1");
+        }
+        assertThatThrownBy(() -> model.chat(request("hello").extraBody("seed", 1.5).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'seed'");
+        assertThatThrownBy(() -> model.chat(request("hello").extraBody("seed", 1L << 40).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'seed'");
+        assertThatThrownBy(() -> model.chat(request("hello").extraBody("stop", java.util.Arrays.asList("a", null)).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'stop'");
+        assertThat(model.chat(request("hello").maxCompletionTokens(2).build()).usage()).isPresent(); // still serving
+    }
+
+    @Test
+    void closingTheModelCancelsAStreamNobodyReads() throws Exception {
+        LocalChatModel other = LocalChatModel.builder(modelFile).contextSize(128).load();
+        ChatStream abandoned = other.stream(request("hello").build());
+        Iterator<ChatStreamEvent> events = abandoned.iterator();
+        events.next(); // started, then left alone
+        ExecutorService closer = Executors.newSingleThreadExecutor();
+        try {
+            closer.submit(other::close).get(60, TimeUnit.SECONDS); // before: waited for the stream for ever
+        } finally {
+            closer.shutdownNow();
+        }
+        assertThatThrownBy(() -> {
+            while (events.hasNext()) {
+                events.next();
+            }
+        }).isInstanceOf(StreamCancelledException.class);
+        assertThatThrownBy(() -> other.chat(request("hello").build())).isInstanceOf(LocalModelException.class)
+                .satisfies(e -> assertThat(((LocalModelException) e).reason()).isEqualTo(LocalModelException.Reason.CLOSED));
+    }
+
+    @Test
     void theSameSeedGivesTheSameReply() {
         ChatRequest request = request("hello").maxCompletionTokens(12).temperature(0.9).topP(0.95).extraBody("seed", 7).build();
         assertThat(model.chat(request).text()).isEqualTo(model.chat(request).text());
@@ -138,11 +187,15 @@ class LocalChatModelTest {
         Thread closer = new Thread(stream::close);
         closer.start();
         closer.join();
+        int[] after = {0};
         assertThatThrownBy(() -> {
             while (events.hasNext()) {
-                events.next();
+                if (events.next() instanceof ChatStreamEvent.TextDelta) {
+                    after[0]++;
+                }
             }
         }).isInstanceOf(StreamCancelledException.class);
+        assertThat(after[0]).isLessThanOrEqualTo(1); // at most the token read before the close
         stream.close();
         assertThat(model.chat(request("hello").maxCompletionTokens(3).build()).usage()).isPresent();
     }

@@ -150,7 +150,7 @@ class LocalForcedToolCallTest {
                 ChatResponse reply = small.chat(request(ToolChoice.function("weather"), seed).build());
                 assertThat(reply.stopReason()).isEqualTo(StopReason.LENGTH);
                 assertThat(reply.toolCalls()).isEmpty();
-                assertThat(reply.usage().orElseThrow().totalTokens()).isEqualTo(255);
+                assertThat(reply.usage().orElseThrow().totalTokens()).isEqualTo(256);
             }
         }
     }
@@ -172,6 +172,20 @@ class LocalForcedToolCallTest {
                 .toolChoice(ToolChoice.REQUIRED).build();
         assertThatThrownBy(() -> model.chat(noTools)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least one tool");
+    }
+
+    @Test
+    void aToolSchemaLlamaCppCannotReadIsRefusedNotFatal() {
+        ToolDefinition bad = ToolDefinition.builder("lookup").description("looks up")
+                .parametersSchema("{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\",\"pattern\":\"abc\"}}}").build();
+        for (ToolChoice choice : List.of(ToolChoice.AUTO, ToolChoice.REQUIRED)) {
+            ChatRequest request = ChatRequest.builder().model("local").addMessage(Message.user("hi")).tools(List.of(bad))
+                    .toolChoice(choice).maxCompletionTokens(4).build();
+            assertThatThrownBy(() -> model.chat(request)).isInstanceOf(LocalModelException.class)
+                    .hasMessageContaining("tool 'lookup'").hasMessageContaining("$.properties.q.pattern")
+                    .satisfies(e -> assertThat(((LocalModelException) e).reason()).isEqualTo(LocalModelException.Reason.UNSUPPORTED));
+        }
+        assertThat(model.chat(request(ToolChoice.AUTO, 1).maxCompletionTokens(3).build()).usage()).isPresent();
     }
 
     @Test
