@@ -69,8 +69,18 @@ public final class CommonOptions {
     ServerChoice server(CliContext ctx) {
         if (server == null) {
             server = ServerChoice.resolve(this, ctx);
+            LocalModelOptions o = localModelOptions();
+            if (server.modelFile() == null && (o.threads != null || o.ctxSize != null)) {
+                throw CliException.input("--threads and --ctx-size are for a local model: add --model-file PATH.gguf "
+                        + "(or set model-file in the config)");
+            }
         }
         return server;
+    }
+
+    private LocalModelOptions localModelOptions() {
+        return mixee != null && mixee.mixins().get("localModel") != null
+                ? (LocalModelOptions) mixee.mixins().get("localModel").userObject() : new LocalModelOptions();
     }
 
     /** The environment variable the key is read from for this dialect and server. */
@@ -97,8 +107,7 @@ public final class CommonOptions {
             return client(ctx);
         }
         if (local == null) {
-            LocalModelOptions o = mixee != null && mixee.mixins().get("localModel") != null
-                    ? (LocalModelOptions) mixee.mixins().get("localModel").userObject() : new LocalModelOptions();
+            LocalModelOptions o = localModelOptions();
             local = new LocalModel(file, o.threads, o.ctxSize, ctx.err(), quiet || json);
         }
         return local.model();

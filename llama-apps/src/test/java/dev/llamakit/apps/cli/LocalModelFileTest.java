@@ -2,6 +2,7 @@ package dev.llamakit.apps.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llamakit.testkit.SyntheticGgufModel;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -38,6 +39,27 @@ class LocalModelFileTest {
         CliRun r = run("ask", "-q", "--model-file", fake.toString(), "-c", fake.toString(), "What?");
         assertThat(r.code()).isEqualTo(ExitCodes.INPUT);
         assertThat(r.err()).contains("is not a GGUF model file").doesNotContain("loading");
+    }
+
+    @Test
+    void threadsAndContextSizeWithoutAModelFileAreAnInputError() throws Exception {
+        Path text = Files.writeString(tmp.resolve("notes.txt"), "Some text to summarize. It has two sentences.");
+        CliRun r = run("summarize", "--threads", "2", text.toString());
+        assertThat(r.code()).isEqualTo(ExitCodes.INPUT);
+        assertThat(r.err()).contains("--threads and --ctx-size are for a local model: add --model-file");
+    }
+
+    @Test
+    void aSyntheticModelAnswersWithItsNameInTheJsonOutput() throws Exception {
+        Path model = SyntheticGgufModel.builder().build().write(tmp.resolve("synthetic.gguf"));
+        Path notes = Files.writeString(tmp.resolve("notes.txt"), "The sky is blue.");
+        CliRun r = run("ask", "--json", "--model-file", model.toString(), "--threads", "2", "--ctx-size", "512",
+                "-c", notes.toString(), "What color is the sky?");
+        assertThat(r.code()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("\"model\" : \"synthetic-test-model\"").contains("\"offline\" : false");
+        CliRun progress = run("ask", "--model-file", model.toString(), "--ctx-size", "64", "-c", notes.toString(), "Sky?");
+        assertThat(progress.err()).contains("loading synthetic.gguf").contains("loaded synthetic-test-model")
+                .contains("(context 64 tokens)");
     }
 
     @Test
