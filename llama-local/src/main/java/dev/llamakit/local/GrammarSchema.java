@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * keywords it ignores are dropped, and a schema left with no keyword it reads means any value, as JSON Schema says.
  */
 final class GrammarSchema {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = LocalJson.MAPPER;
     private static final Set<String> TYPES = Set.of("string", "number", "integer", "boolean", "null", "object", "array");
     /** Keywords that decide what the converter writes for a schema without {@code type}. */
     private static final Set<String> STRUCTURAL = Set.of("$ref", "oneOf", "anyOf", "allOf", "const", "enum",

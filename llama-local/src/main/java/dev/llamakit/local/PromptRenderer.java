@@ -12,7 +12,7 @@ import java.util.List;
 
 /** Turns chat messages (and tools) into the OpenAI-style JSON that llama.cpp's chat template engine reads. */
 final class PromptRenderer {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = LocalJson.MAPPER;
 
     private PromptRenderer() {
     }

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * templates ({@code {"tool_call": {...}}} or {@code {"tool_calls": [...]}}). Anything else is plain text.
  */
 final class ToolCallParser {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = LocalJson.MAPPER;
 
     private ToolCallParser() {
     }

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * only write a call of an offered tool with arguments of that tool's schema, and {@link ToolCallParser} reads it.
  */
 final class ToolCallSchema {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = LocalJson.MAPPER;
     static final String NO_PARAMETERS = "{\"type\":\"object\",\"properties\":{}}";
 
     private ToolCallSchema() {
