@@ -14,8 +14,10 @@ import dev.llamakit.client.ChatModel;
 import dev.llamakit.client.ChatRequest;
 import dev.llamakit.client.ChatResponse;
 import dev.llamakit.client.ChatStream;
+import dev.llamakit.client.error.LlamaException;
 import dev.llamakit.client.error.StreamCancelledException;
 import dev.llamakit.local.LocalModelException.Reason;
+import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -57,8 +59,8 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
     /** 1 when llama.cpp puts a begin-of-text token before every prompt (it strips one the template writes). */
     private final int bosTokens;
     private final Semaphore turn = new Semaphore(1, true);
-    /** The stream that holds the turn, if any: closing the model cancels it. */
-    private volatile LocalChatStream current;
+    /** The stream that holds the turn, if any: closing the model cancels it (weak: a dropped stream is collected). */
+    private volatile WeakReference<LocalChatStream> current;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
@@ -214,7 +216,7 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
             checkOpen();
             LocalChatStream stream = new LocalChatStream(start(params), name, promptTokens, maxTokens,
                     text -> llama.encode(text).length, this::releaseTurn);
-            current = stream;
+            current = new WeakReference<>(stream);
             return stream;
         } catch (RuntimeException | Error e) {
             turn.release();
@@ -304,7 +306,7 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
             turn.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LocalModelException(Reason.CLOSED, "interrupted while waiting for the model", e);
+            throw new LlamaException("interrupted while waiting for the local model " + name, e);
         }
     }
 
@@ -346,7 +348,8 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         } finally {
             lifecycle.writeLock().unlock();
         }
-        LocalChatStream open = current;
+        WeakReference<LocalChatStream> holder = current;
+        LocalChatStream open = holder == null ? null : holder.get();
         if (open != null) {
             open.close(); // a stream nobody reads or closes would hold the model for ever
         }

@@ -18,22 +18,27 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Queue;
+import java.lang.ref.Cleaner;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToIntFunction;
 
 /**
  * The tokens of one local generation as {@link ChatStreamEvent}s. Each native call for the next token holds a
  * lock; {@link #close()} takes it too, so a close from another thread cancels the generation after at most one
- * more token.
+ * more token. A stream dropped without being read to the end or closed is cancelled once the garbage collector finds
+ * it, so that it does not hold the model for ever.
  */
 final class LocalChatStream implements ChatStream {
+    private static final Cleaner DROPPED = Cleaner.create();
+
+    private final Generation generation;
+    private final Cleaner.Cleanable cleanable;
     private final LlamaIterator tokens;
     private final String model;
     private final int promptTokens;
     private final int maxTokens;
     private final ToIntFunction<String> tokenizer;
-    private final Runnable release;
-    private final ReentrantLock nativeCall = new ReentrantLock();
+    private final ReentrantLock nativeCall;
     private final StringBuilder text = new StringBuilder();
     private final Queue<ChatStreamEvent> pending = new ArrayDeque<>();
     private final long startNanos = System.nanoTime();
@@ -41,7 +46,6 @@ final class LocalChatStream implements ChatStream {
     private int newlineTokens = -1;
     private boolean started;
     private boolean iterated;
-    private volatile boolean finished;
     private volatile boolean cancelled;
     private StopReason stopReason;
     private RuntimeException failure;
@@ -57,7 +61,48 @@ final class LocalChatStream implements ChatStream {
         this.promptTokens = promptTokens;
         this.maxTokens = maxTokens;
         this.tokenizer = tokenizer;
-        this.release = release;
+        this.generation = new Generation(tokens, release);
+        this.nativeCall = generation.nativeCall;
+        this.cleanable = DROPPED.register(this, generation);
+    }
+
+    /**
+     * What must be undone when a stream ends, is closed or is dropped: the native generation and the model's turn.
+     * It holds no reference to the stream, so that a dropped stream can be collected and this run by the cleaner.
+     */
+    private static final class Generation implements Runnable {
+        final LlamaIterator tokens;
+        final Runnable release;
+        final ReentrantLock nativeCall = new ReentrantLock();
+        volatile boolean finished;
+
+        Generation(LlamaIterator tokens, Runnable release) {
+            this.tokens = tokens;
+            this.release = release;
+        }
+
+        void finish() {
+            if (!finished) {
+                finished = true;
+                release.run();
+            }
+        }
+
+        /** Cancels the generation if it still runs and gives the model to the next request. */
+        @Override
+        public void run() {
+            nativeCall.lock();
+            try {
+                if (!finished) {
+                    tokens.cancel();
+                }
+            } catch (RuntimeException e) {
+                // cancelling failed: the turn is given back all the same
+            } finally {
+                finish();
+                nativeCall.unlock();
+            }
+        }
     }
 
     @Override
@@ -107,7 +152,7 @@ final class LocalChatStream implements ChatStream {
             if (failure != null) {
                 throw failure; // the generation failed: it does not end well on a second look
             }
-            if (finished || !tokens.hasNext()) {
+            if (generation.finished || !tokens.hasNext()) {
                 end();
                 return;
             }
@@ -186,10 +231,8 @@ final class LocalChatStream implements ChatStream {
     }
 
     private void finish() {
-        if (!finished) {
-            finished = true;
-            release.run();
-        }
+        generation.finish();
+        cleanable.clean(); // nothing left for the cleaner
     }
 
     private Usage usage() {
@@ -240,14 +283,11 @@ final class LocalChatStream implements ChatStream {
     public void close() {
         nativeCall.lock();
         try {
-            if (finished) {
+            if (generation.finished) {
                 return;
             }
             cancelled = true;
-            tokens.cancel();
-            finish();
-        } catch (RuntimeException e) {
-            finish();
+            cleanable.clean(); // cancels the generation and gives the model back
         } finally {
             nativeCall.unlock();
         }

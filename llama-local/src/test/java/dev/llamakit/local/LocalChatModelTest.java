@@ -137,6 +137,54 @@ class LocalChatModelTest {
     }
 
     @Test
+    void aDroppedStreamGivesTheModelBackOnceCollected() throws Exception {
+        LocalChatModel other = LocalChatModel.builder(modelFile).contextSize(128).load();
+        openAndDrop(other);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ChatResponse> next = pool.submit(() -> other.chat(request("hello").maxCompletionTokens(2).build()));
+            for (int i = 0; i < 600 && !next.isDone(); i++) { // before: the next request waited for ever
+                System.gc();
+                Thread.sleep(100);
+            }
+            assertThat(next.get(1, TimeUnit.SECONDS).usage()).isPresent();
+        } finally {
+            pool.shutdownNow();
+        }
+        other.close(); // only once the model is free: closing waits for the request in progress
+    }
+
+    private static void openAndDrop(LocalChatModel model) {
+        model.stream(request("hello").build()).iterator().next(); // started, then neither read nor closed
+    }
+
+    @Test
+    void aRequestInterruptedWhileWaitingForTheModelFailsAndKeepsTheInterrupt() throws Exception {
+        try (ChatStream holding = model.stream(request("hello").build())) {
+            holding.iterator().next();
+            Throwable[] failure = new Throwable[1];
+            boolean[] interruptKept = new boolean[1];
+            Thread waiter = new Thread(() -> {
+                try {
+                    model.chat(request("hello").maxCompletionTokens(2).build());
+                } catch (Throwable t) {
+                    failure[0] = t;
+                    interruptKept[0] = Thread.currentThread().isInterrupted();
+                }
+            });
+            waiter.start();
+            while (waiter.getState() != Thread.State.WAITING) { // parked on the model's queue
+                Thread.onSpinWait();
+            }
+            waiter.interrupt();
+            waiter.join();
+            assertThat(failure[0]).isInstanceOf(dev.llamakit.client.error.LlamaException.class)
+                    .isNotInstanceOf(LocalModelException.class).hasMessageContaining("interrupted while waiting");
+            assertThat(interruptKept[0]).isTrue();
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameReply() {
         ChatRequest request = request("hello").maxCompletionTokens(12).temperature(0.9).topP(0.95).extraBody("seed", 7).build();
         assertThat(model.chat(request).text()).isEqualTo(model.chat(request).text());
