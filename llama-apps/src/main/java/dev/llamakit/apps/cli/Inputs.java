@@ -27,19 +27,24 @@ final class Inputs {
             if (file == null || file.equals("-")) {
                 bytes = ctx.in().readAllBytes();
             } else {
-                Path path = Path.of(file);
-                if (!Files.exists(path)) {
-                    throw CliException.input("no such file: " + file);
-                }
-                if (Files.isDirectory(path)) {
-                    throw CliException.input(file + " is a folder, not a file");
-                }
-                bytes = Files.readAllBytes(path);
+                bytes = Files.readAllBytes(existingFile(file));
             }
         } catch (IOException e) {
             throw CliException.input(CliErrors.file(e));
         }
         return decode(bytes, name);
+    }
+
+    /** {@code file} as a path, when it names a file that exists (else an input error in words). */
+    private static Path existingFile(String file) {
+        Path path = Path.of(file);
+        if (!Files.exists(path)) {
+            throw CliException.input("no such file: " + file);
+        }
+        if (Files.isDirectory(path)) {
+            throw CliException.input(file + " is a folder, not a file");
+        }
+        return path;
     }
 
     /**
@@ -57,13 +62,7 @@ final class Inputs {
             if (stdin) {
                 in = ctx.in();
             } else {
-                Path path = Path.of(file);
-                if (!Files.exists(path)) {
-                    throw CliException.input("no such file: " + file);
-                }
-                if (Files.isDirectory(path)) {
-                    throw CliException.input(file + " is a folder, not a file");
-                }
+                Path path = existingFile(file);
                 size = Files.size(path);
                 in = Files.newInputStream(path);
             }
